@@ -1,0 +1,36 @@
+"""The command line: `serve` (the default) and helper sub-commands."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+
+import click
+from click_default_group import DefaultGroup
+
+from config import Config
+
+
+@click.group(cls=DefaultGroup, default="serve", default_if_no_args=True)
+def main() -> None:
+    """A small OCPP 1.6J / 2.0.1 CSMS on one SQLite file."""
+
+
+@main.command()
+def serve() -> None:
+    """Start the API, OCPI and OCPP listeners in this process (settings from CSMS_* variables)."""
+    import server
+
+    try:
+        config = Config.from_env()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    server.serve(config)
+
+
+@main.command("encode-password")
+@click.argument("password")
+def encode_password(password: str) -> None:
+    """Print base64(SHA-256(PASSWORD)), the `base64SHA256Password` the register API takes."""
+    click.echo(base64.b64encode(hashlib.sha256(password.encode()).digest()).decode())

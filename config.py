@@ -1,0 +1,69 @@
+"""Every CSMS_* setting with its default, read once at the entry point."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "on", "true", "yes")
+
+
+@dataclass(frozen=True)
+class Config:
+    db_path: Path = Path("csms.sqlite3")
+    api_host: str = "127.0.0.1"
+    api_port: int = 9410
+    ocpi_host: str = "127.0.0.1"
+    ocpi_port: int = 9411
+    ws_host: str = "0.0.0.0"
+    ws_port: int = 9310
+    wss_port: int = 9311
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_client_ca: str | None = None
+    org_name: str | None = None
+    api_token: str | None = None
+    public_url: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
+    ws_compression: bool = True
+    max_message_bytes: int = 1048576
+    heartbeat_interval: int = 300
+    call_timeout: float = 30.0
+    ping_interval: float = 60.0
+    auth_failure_limit: int = 5
+    auth_failure_window: float = 60.0
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
+        """Build a Config from CSMS_* variables; unset ones keep their defaults."""
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = env.get(f"CSMS_{field.name.upper()}")
+            if raw is None and field.name == "db_path":
+                raw = env.get("CSMS_DB")
+            if raw is None:
+                continue
+            values[field.name] = _convert(field.name, field.type, raw)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(name: str, type_name: object, raw: str) -> object:
+    kind = str(type_name)
+    try:
+        if name == "db_path":
+            return Path(raw)
+        if kind.startswith("tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if kind == "bool":
+            return _flag(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError as error:
+        raise ValueError(f"CSMS_{name.upper()}: {error}") from error
+    return raw or None

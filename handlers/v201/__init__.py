@@ -1,0 +1,9 @@
+"""OCPP 2.0.1 station→CSMS handlers; each module registers its actions on `routes`."""
+from __future__ import annotations
+
+from handlers.routing import Routes
+
+routes = Routes("2.0.1")
+
+# Imported for their registrations; keep below `routes`.
+from handlers.v201 import core  # noqa: E402,F401

@@ -1,0 +1,15 @@
+"""Prometheus collectors shared by the API, the gateway and the outbox (registered once per process)."""
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUESTS = Counter("csms_http_requests_total", "Management API requests", ["method", "status"])
+STATIONS_CONNECTED = Gauge("csms_stations_connected", "Stations with a live OCPP connection")
+OCPP_MESSAGES = Counter(
+    "csms_ocpp_messages_total", "OCPP frames handled", ["version", "direction", "action", "outcome"]
+)
+OCPP_HANDLING_SECONDS = Histogram(
+    "csms_ocpp_handling_seconds", "Time from a station CALL to our answer", ["version", "action"]
+)
+AUTH_FAILURES = Counter("csms_station_auth_failures_total", "Refused station handshakes", ["reason"])
+COMMANDS = Counter("csms_commands_total", "Outbox commands by final state", ["action", "status"])

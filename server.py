@@ -1,0 +1,68 @@
+"""Run every listener of the CSMS in this one gevent process and print where they listen."""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import gevent
+from gevent.event import Event
+from gevent.pywsgi import WSGIServer
+
+from app import create_app
+from config import Config
+from storage import Store, station_runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Listener:
+    """One port: its name in the banner, URL scheme and path, and the gevent server."""
+
+    name: str
+    scheme: str
+    path: str
+    server: WSGIServer
+
+    def url(self) -> str:
+        host, port = self.server.address[:2]
+        return f"{self.scheme}://{host}:{port}{self.path}"
+
+
+def build_listeners(config: Config, store: Store) -> list[Listener]:
+    """The servers of this process, not yet started."""
+    api_app = create_app(config, store)
+    api_app.extensions["csms_listeners_ready"] = False
+    listeners = [
+        Listener("api", "http", "/api/v0", WSGIServer((config.api_host, config.api_port), api_app, log=None)),
+    ]
+    return listeners
+
+
+def serve(config: Config) -> None:
+    """Open the database, start every listener, block until SIGINT or SIGTERM, then stop cleanly."""
+    store = Store(config.db_path)
+    station_runtime.reset_connections(store)
+    listeners = build_listeners(config, store)
+    for listener in listeners:
+        listener.server.start()
+    for listener in listeners:
+        app: Any = listener.server.application
+        if hasattr(app, "extensions"):
+            app.extensions["csms_listeners_ready"] = True
+    print(f"CSMS database {config.db_path}", flush=True)
+    for listener in listeners:
+        print(f"listening {listener.name} {listener.url()}", flush=True)
+    print("ready", flush=True)
+    stop = Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        gevent.signal_handler(signum, stop.set)
+    stop.wait()
+    log.info("stopping")
+    for listener in listeners:
+        listener.server.stop(timeout=5)
+    store.close()
+    sys.stdout.flush()

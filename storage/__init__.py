@@ -1,0 +1,25 @@
+"""The only door to SQLite: the Store, plus plain functions per table group in the modules beside it."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask, current_app
+
+from storage.database import Store
+
+__all__ = ["Store", "init_app", "current", "utc_now_iso"]
+
+
+def utc_now_iso() -> str:
+    """Now in UTC as ISO 8601 with milliseconds and a Z, the form every stored time uses."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def init_app(app: Flask, store: Store) -> None:
+    """Attach the store to a Flask app; views reach it through `current()`."""
+    app.extensions["csms_store"] = store
+
+
+def current() -> Store:
+    """The store of the app handling this request."""
+    return current_app.extensions["csms_store"]

@@ -1,0 +1,188 @@
+"""The one SQLite file: WAL, pooled read connections and the single writer with group commit."""
+from __future__ import annotations
+
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
+
+import sqlite_utils
+
+from storage.migrations import migrations
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+WriteJob = Callable[[sqlite_utils.Database], T]
+
+# How long the writer waits for more jobs before committing a batch.
+GROUP_COMMIT_WINDOW = 0.002
+MAX_BATCH = 500
+
+
+def _run_off_hub(function: Callable[[], T]) -> T:
+    """Run blocking SQLite work on gevent's threadpool when gevent patched threading, else inline."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return function()
+    if monkey.is_module_patched("threading"):
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(function)
+    return function()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class _Job:
+    __slots__ = ("function", "done", "result", "error")
+
+    def __init__(self, function: Callable[[sqlite_utils.Database], Any], wait: bool) -> None:
+        self.function = function
+        self.done = threading.Event() if wait else None
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class Store:
+    """Owns the database file. `write` goes through one writer; `reader` lends a read connection."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer_conn = _connect(self.path)
+        self._writer_db = sqlite_utils.Database(self._writer_conn)
+        self._writer_conn.execute("PRAGMA journal_mode = WAL")
+        self._writer_conn.execute("PRAGMA synchronous = FULL")
+        migrations.apply(self._writer_db)
+        self._readers: list[sqlite_utils.Database] = []
+        self._readers_lock = threading.Lock()
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._after_commit: list[Callable[[], None]] = []
+        self._closed = False
+        self._thread = threading.Thread(target=self._writer_loop, name="sqlite-writer", daemon=True)
+        self._thread.start()
+
+    # -- writes -------------------------------------------------------------------------------
+    def write(self, function: WriteJob[T]) -> T:
+        """Run `function(db)` in the writer's next batch and return its result after COMMIT."""
+        if self._closed:
+            raise RuntimeError("store is closed")
+        job = _Job(function, wait=True)
+        self._jobs.put(job)
+        assert job.done is not None
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def write_later(self, function: WriteJob[Any]) -> None:
+        """Queue a best-effort write (last seen, logs); nobody waits for its commit."""
+        if not self._closed:
+            self._jobs.put(_Job(function, wait=False))
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after every committed batch (the outbox wakes stations with it)."""
+        self._after_commit.append(callback)
+
+    def _writer_loop(self) -> None:
+        while True:
+            first = self._jobs.get()
+            if first is None:
+                return
+            batch = [first]
+            deadline = time.monotonic() + GROUP_COMMIT_WINDOW
+            stop = False
+            while len(batch) < MAX_BATCH:
+                remaining = deadline - time.monotonic()
+                try:
+                    job = self._jobs.get(timeout=max(remaining, 0)) if remaining > 0 else self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stop = True
+                    break
+                batch.append(job)
+            self._commit_batch(batch)
+            if stop:
+                return
+
+    def _commit_batch(self, batch: list[_Job]) -> None:
+        try:
+            _run_off_hub(lambda: self._run_batch(batch))
+        except BaseException as error:  # COMMIT failed: every job of the batch fails with it
+            log.exception("write batch of %d failed", len(batch))
+            for job in batch:
+                job.error = job.error or error
+        for job in batch:
+            if job.done is not None:
+                job.done.set()
+            elif job.error is not None:
+                log.warning("best-effort write failed: %s", job.error)
+        for callback in self._after_commit:
+            try:
+                callback()
+            except Exception:
+                log.exception("after-commit callback failed")
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        db = self._writer_db
+        self._writer_conn.execute("BEGIN IMMEDIATE")
+        try:
+            for job in batch:
+                try:
+                    with db.atomic():  # a savepoint: one failing job leaves the others intact
+                        job.result = job.function(db)
+                except Exception as error:
+                    job.error = error
+            self._writer_conn.execute("COMMIT")
+        except BaseException:
+            if self._writer_conn.in_transaction:
+                self._writer_conn.execute("ROLLBACK")
+            raise
+
+    # -- reads --------------------------------------------------------------------------------
+    @contextmanager
+    def reader(self) -> Iterator[sqlite_utils.Database]:
+        """Lend a read connection (pooled); keep reads short and indexed."""
+        with self._readers_lock:
+            db = self._readers.pop() if self._readers else None
+        if db is None:
+            conn = _connect(self.path)
+            conn.execute("PRAGMA query_only = ON")
+            db = sqlite_utils.Database(conn)
+        try:
+            yield db
+        finally:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            with self._readers_lock:
+                self._readers.append(db)
+
+    def read(self, function: Callable[[sqlite_utils.Database], T]) -> T:
+        """Run `function(db)` on a read connection and return its result."""
+        with self.reader() as db:
+            return function(db)
+
+    def close(self) -> None:
+        """Let queued writes finish, then close every connection."""
+        if self._closed:
+            return
+        self._closed = True
+        self._jobs.put(None)
+        self._thread.join(timeout=10)
+        with self._readers_lock:
+            for db in self._readers:
+                db.conn.close()
+            self._readers.clear()
+        self._writer_conn.close()

@@ -1,0 +1,294 @@
+"""Schema steps of the CSMS database, applied in order at start; a released step is never edited."""
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("csms")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The tables of the management API, the gateway, both OCPP versions and the outbox."""
+    db["stations"].create(
+        {
+            "id": str,
+            "security_profile": int,
+            "password_hash": str,  # base64 SHA-256 of the Basic auth password, as the seed API sends it
+            "invalid_username_allowed": int,
+            "created_at": str,
+            "updated_at": str,
+            "ocpp_version": str,  # "1.6" / "2.0.1" once a station has connected
+            "connected": int,
+            "remote_address": str,
+            "connected_at": str,
+            "disconnected_at": str,
+            "last_seen": str,
+            "boot_status": str,
+            "boot_at": str,
+            "boot_reason": str,
+            "vendor": str,
+            "model": str,
+            "serial_number": str,
+            "charge_box_serial_number": str,
+            "firmware_version": str,
+            "iccid": str,
+            "imsi": str,
+            "meter_type": str,
+            "meter_serial_number": str,
+        },
+        pk="id",
+        not_null={"security_profile", "invalid_username_allowed", "connected"},
+        defaults={"invalid_username_allowed": 0, "connected": 0},
+    )
+    db["connectors"].create(
+        {
+            "cs_id": str,
+            "evse_id": int,
+            "connector_id": int,
+            "status": str,
+            "error_code": str,
+            "info": str,
+            "vendor_id": str,
+            "vendor_error_code": str,
+            "station_time": str,  # the timestamp the station sent
+            "updated_at": str,
+        },
+        pk=("cs_id", "evse_id", "connector_id"),
+        foreign_keys=[("cs_id", "stations", "id")],
+    )
+    db["status_history"].create(
+        {
+            "id": int,
+            "cs_id": str,
+            "evse_id": int,
+            "connector_id": int,
+            "status": str,
+            "error_code": str,
+            "info": str,
+            "station_time": str,
+            "received_at": str,
+        },
+        pk="id",
+    )
+    db["status_history"].create_index(["cs_id", "id"])
+    db["tokens"].create(
+        {
+            "uid": str,
+            "country_code": str,
+            "party_id": str,
+            "type": str,
+            "contract_id": str,
+            "visual_number": str,
+            "issuer": str,
+            "group_id": str,
+            "valid": int,
+            "language_code": str,
+            "cache_mode": str,
+            "last_updated": str,
+        },
+        pk="uid",
+    )
+    db["tokens"].create_index(["contract_id"])
+    db["certificates"].create(
+        {"hash": str, "pem": str, "subject": str, "not_after": str, "created_at": str},
+        pk="hash",  # unpadded base64url SHA-256 of the first certificate's DER
+    )
+    db["station_certificates"].create(
+        {
+            "cs_id": str,
+            "id": str,  # hex SHA-256 of the DER
+            "type": str,
+            "pem": str,
+            "status": str,
+            "command_id": int,
+            "updated_at": str,
+        },
+        pk=("cs_id", "id"),
+    )
+    db["station_settings"].create(
+        {
+            "cs_id": str,
+            "name": str,
+            "value": str,
+            "status": str,
+            "command_id": int,
+            "updated_at": str,
+        },
+        pk=("cs_id", "name"),
+    )
+    db["ocpi_parties"].create(
+        {
+            "id": int,
+            "token": str,  # the token the party uses to call us
+            "url": str,
+            "status": str,
+            "role": str,
+            "country_code": str,
+            "party_id": str,
+            "their_token": str,
+            "credentials": str,
+            "last_error": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["ocpi_parties"].create_index(["token"], unique=True)
+    db["locations"].create(
+        {
+            "id": str,
+            "country_code": str,
+            "party_id": str,
+            "body": str,  # the OCPI location as JSON
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["commands"].create(
+        {
+            "id": int,
+            "cs_id": str,
+            "operation": str,  # what was asked: an OCPP action or one of the seed's operations
+            "params": str,  # JSON: what the operation was asked with
+            "action": str,  # the OCPP action sent, once resolved for the station's version
+            "request": str,  # JSON: the payload sent
+            "status": str,  # pending, sent, completed, failed, expired
+            "attempts": int,
+            "next_attempt_at": str,
+            "message_id": str,
+            "response": str,  # JSON: the CALLRESULT payload or the CALLERROR
+            "origin": str,  # api, provisioning, automatic
+            "created_at": str,
+            "sent_at": str,
+            "completed_at": str,
+            "expires_at": str,
+        },
+        pk="id",
+        not_null={"cs_id", "operation", "status"},
+        defaults={"attempts": 0},
+    )
+    db["commands"].create_index(["cs_id", "status", "id"])
+    db["transactions"].create(
+        {
+            "cs_id": str,
+            "transaction_id": str,
+            "evse_id": int,
+            "connector_id": int,
+            "id_token": str,
+            "id_token_type": str,
+            "auth_status": str,
+            "started_at": str,
+            "stopped_at": str,
+            "meter_start": float,
+            "meter_stop": float,
+            "energy": float,
+            "stop_reason": str,
+            "status": str,  # active, ended
+            "reservation_id": int,
+            "remote_start_id": int,
+            "charging_state": str,
+            "last_seq_no": int,
+            "seq_gaps": str,  # JSON list of missing seqNo
+            "seq_duplicates": int,
+            "offline": int,
+            "stop_id_token": str,
+            "transaction_data": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk=("cs_id", "transaction_id"),
+        defaults={"seq_duplicates": 0, "offline": 0},
+    )
+    db["transactions"].create_index(["started_at"])
+    db["transactions"].create_index(["cs_id", "status"])
+    db["transaction_events"].create(
+        {
+            "id": int,
+            "cs_id": str,
+            "transaction_id": str,
+            "event_type": str,
+            "seq_no": int,
+            "timestamp": str,
+            "trigger_reason": str,
+            "offline": int,
+            "body": str,  # the event as sent
+            "received_at": str,
+        },
+        pk="id",
+    )
+    db["transaction_events"].create_index(["cs_id", "transaction_id", "seq_no"])
+    db["meter_values"].create(
+        {
+            "id": int,
+            "cs_id": str,
+            "transaction_id": str,
+            "evse_id": int,
+            "connector_id": int,
+            "timestamp": str,
+            "value": str,  # as sent
+            "value_number": float,  # parsed, unit multiplier applied
+            "context": str,
+            "format": str,
+            "measurand": str,
+            "phase": str,
+            "location": str,
+            "unit": str,
+            "signed_data": str,
+        },
+        pk="id",
+    )
+    db["meter_values"].create_index(["cs_id", "transaction_id", "id"])
+    db["security_events"].create(
+        {
+            "id": int,
+            "cs_id": str,
+            "type": str,
+            "timestamp": str,
+            "tech_info": str,
+            "source": str,  # station or csms
+            "received_at": str,
+        },
+        pk="id",
+    )
+    db["security_events"].create_index(["cs_id", "id"])
+    db["station_messages"].create(
+        {
+            "id": int,
+            "cs_id": str,
+            "action": str,  # e.g. DataTransfer, FirmwareStatusNotification, NotifyEvent
+            "request_id": int,
+            "body": str,
+            "received_at": str,
+        },
+        pk="id",
+    )
+    db["station_messages"].create_index(["cs_id", "action", "id"])
+    db["device_model"].create(
+        {
+            "cs_id": str,
+            "component": str,
+            "component_instance": str,
+            "evse_id": int,
+            "connector_id": int,
+            "variable": str,
+            "variable_instance": str,
+            "attribute_type": str,
+            "value": str,
+            "mutability": str,
+            "persistent": int,
+            "constant": int,
+            "characteristics": str,
+            "updated_at": str,
+        },
+        pk=(
+            "cs_id",
+            "component",
+            "component_instance",
+            "evse_id",
+            "connector_id",
+            "variable",
+            "variable_instance",
+            "attribute_type",
+        ),
+    )

@@ -1,0 +1,73 @@
+"""What the gateway and handlers learn about a station: connection state, last seen, boot facts."""
+from __future__ import annotations
+
+from typing import Any
+
+from storage import utc_now_iso
+from storage.database import Store
+
+BOOT_FIELDS = (
+    "vendor",
+    "model",
+    "serial_number",
+    "charge_box_serial_number",
+    "firmware_version",
+    "iccid",
+    "imsi",
+    "meter_type",
+    "meter_serial_number",
+    "boot_reason",
+)
+
+
+def mark_connected(store: Store, cs_id: str, ocpp_version: str, remote_address: str | None) -> None:
+    """Record a new live connection (durable: the API shows it at once)."""
+    now = utc_now_iso()
+    store.write(
+        lambda db: db["stations"].update(
+            cs_id,
+            {
+                "connected": 1,
+                "ocpp_version": ocpp_version,
+                "remote_address": remote_address,
+                "connected_at": now,
+                "last_seen": now,
+            },
+        )
+    )
+
+
+def mark_disconnected(store: Store, cs_id: str) -> None:
+    """Record that the station's connection closed; last seen is kept."""
+    now = utc_now_iso()
+
+    def job(db: Any) -> None:
+        db.execute(
+            "UPDATE stations SET connected = 0, disconnected_at = ? WHERE id = ?", [now, cs_id]
+        )
+
+    store.write(job)
+
+
+def mark_seen(store: Store, cs_id: str) -> None:
+    """Refresh last seen; best-effort, batched with the next commit."""
+    now = utc_now_iso()
+    store.write_later(lambda db: db.execute("UPDATE stations SET last_seen = ? WHERE id = ?", [now, cs_id]))
+
+
+def save_boot(store: Store, cs_id: str, facts: dict[str, Any], boot_status: str) -> None:
+    """Store what a BootNotification said and our answer to it, durably."""
+    now = utc_now_iso()
+    row = {name: facts.get(name) for name in BOOT_FIELDS}
+    row.update(boot_status=boot_status, boot_at=now, last_seen=now)
+    store.write(lambda db: db["stations"].update(cs_id, row))
+
+
+def get_runtime(store: Store, cs_id: str) -> dict[str, Any] | None:
+    """The station row (auth and runtime columns), or None."""
+    return store.read(lambda db: next(db["stations"].rows_where("id = ?", [cs_id], limit=1), None))
+
+
+def reset_connections(store: Store) -> None:
+    """At start no station is connected, whatever the file says after a crash."""
+    store.write(lambda db: db.execute("UPDATE stations SET connected = 0 WHERE connected = 1"))
