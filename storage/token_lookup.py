@@ -1,0 +1,30 @@
+"""Token look-ups for authorising a station's idTag / idToken."""
+from __future__ import annotations
+
+from typing import Any
+
+from storage.database import Store
+
+
+def normalise_contract_id(contract_id: str) -> str:
+    """An eMAID without separators, upper case (NL-TNM-C00122045-K → NLTNMC00122045K)."""
+    return contract_id.replace("-", "").replace(" ", "").upper()
+
+
+def find_token(store: Store, uid: str) -> dict[str, Any] | None:
+    """The token whose uid is exactly `uid`, or None."""
+    return store.read(lambda db: next(db["tokens"].rows_where("uid = ?", [uid], limit=1), None))
+
+
+def find_token_by_contract(store: Store, contract_id: str) -> dict[str, Any] | None:
+    """The token with this contract id, compared exactly first, then normalised; or None."""
+    normalised = normalise_contract_id(contract_id)
+
+    def lookup(db: Any) -> dict[str, Any] | None:
+        exact = next(db["tokens"].rows_where("contract_id = ?", [contract_id], limit=1), None)
+        if exact is not None:
+            return exact
+        where = "upper(replace(replace(contract_id, '-', ''), ' ', '')) = ?"
+        return next(db["tokens"].rows_where(where, [normalised], limit=1), None)
+
+    return store.read(lookup)
