@@ -36,6 +36,7 @@ class Config:
     auth_failure_limit: int = 5
     auth_failure_window: float = 60.0
     log_level: str = "INFO"
+    price_per_kwh: float = 0.55  # totalCost of an ended 2.0.1 transaction, per kWh (the original's price)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
