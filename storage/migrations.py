@@ -292,3 +292,18 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             "attribute_type",
         ),
     )
+
+
+@migrations()
+def m002_v201_event_fields(db: sqlite_utils.Database) -> None:
+    """OCPP 2.0.1: per-event transaction fields, and the report each device model row came from."""
+    for name, kind in (
+        ("charging_state", str),
+        ("stopped_reason", str),
+        ("remote_start_id", int),
+        ("evse_id", int),
+        ("connector_id", int),
+        ("id_token", str),
+    ):
+        db["transaction_events"].add_column(name, kind)
+    db["device_model"].add_column("request_id", int)
