@@ -36,6 +36,7 @@ class Config:
     auth_failure_limit: int = 5
     auth_failure_window: float = 60.0
     log_level: str = "INFO"
+    concurrent_tx_check: bool = False  # answer ConcurrentTx when the idTag is already charging elsewhere
     price_per_kwh: float = 0.55  # totalCost of an ended 2.0.1 transaction, per kWh (the original's price)
 
     @classmethod

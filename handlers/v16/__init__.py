@@ -6,4 +6,4 @@ from handlers.routing import Routes
 routes = Routes("1.6")
 
 # Imported for their registrations; keep below `routes`.
-from handlers.v16 import core  # noqa: E402,F401
+from handlers.v16 import authorize, core, data_transfer, notifications, security, status, transactions  # noqa: E402,F401
