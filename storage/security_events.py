@@ -23,11 +23,17 @@ def add_security_event(
 
 
 def list_events(store: Store, cs_id: str, offset: int = 0, limit: int = 20) -> list[dict[str, Any]]:
-    """The station's security events, newest first."""
-    return store.read(
-        lambda db: list(
-            db["security_events"].rows_where(
-                "cs_id = ?", [cs_id], order_by="id desc", limit=limit, offset=offset
-            )
-        )
+    """The station's security events and stored notifications (station_messages), newest first.
+
+    Each row: kind ("security" or "notification"), id, type (event type or action), timestamp, tech_info,
+    request_id, body (JSON text as sent, notifications only), received_at.
+    """
+    sql = (
+        "SELECT 'security' AS kind, id, type, timestamp, tech_info, NULL AS request_id, NULL AS body, received_at"
+        " FROM security_events WHERE cs_id = ?"
+        " UNION ALL"
+        " SELECT 'notification', id, action, NULL, NULL, request_id, body, received_at"
+        " FROM station_messages WHERE cs_id = ?"
+        " ORDER BY received_at DESC, kind, id DESC LIMIT ? OFFSET ?"
     )
+    return store.read(lambda db: [dict(row) for row in db.query(sql, [cs_id, cs_id, limit, offset])])

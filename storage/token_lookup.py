@@ -28,3 +28,14 @@ def find_token_by_contract(store: Store, contract_id: str) -> dict[str, Any] | N
         return next(db["tokens"].rows_where(where, [normalised], limit=1), None)
 
     return store.read(lookup)
+
+
+def was_issued_for_remote_start(store: Store, cs_id: str, id_token: str) -> bool:
+    """Whether we sent this station a RequestStartTransaction with this idToken (a Central token we issued)."""
+    sql = (
+        "SELECT 1 FROM commands WHERE cs_id = ? AND (action = ? OR operation = ?)"
+        " AND (json_extract(request, '$.idToken.idToken') = ? OR json_extract(params, '$.idToken.idToken') = ?)"
+        " LIMIT 1"
+    )
+    args = [cs_id, "RequestStartTransaction", "RequestStartTransaction", id_token, id_token]
+    return store.read(lambda db: db.execute(sql, args).fetchone() is not None)

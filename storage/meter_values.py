@@ -1,0 +1,45 @@
+"""Sampled meter values of both OCPP versions, one row per sampledValue."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from storage.database import Store
+
+
+def insert_meter_values(
+    db: sqlite_utils.Database,
+    cs_id: str,
+    rows: Iterable[dict[str, Any]],
+    evse_id: int | None = None,
+    connector_id: int | None = None,
+    transaction_id: str | None = None,
+) -> None:
+    """Inside a write job: insert parsed sampled-value rows for one station, EVSE and transaction."""
+    link = {"cs_id": cs_id, "evse_id": evse_id, "connector_id": connector_id, "transaction_id": transaction_id}
+    db["meter_values"].insert_all(({**row, **link} for row in rows), batch_size=200)
+
+
+def add_meter_values(
+    store: Store,
+    cs_id: str,
+    rows: list[dict[str, Any]],
+    evse_id: int | None = None,
+    connector_id: int | None = None,
+    transaction_id: str | None = None,
+) -> None:
+    """Store parsed sampled-value rows durably."""
+    if rows:
+        store.write(lambda db: insert_meter_values(db, cs_id, rows, evse_id, connector_id, transaction_id))
+
+
+def list_meter_values(store: Store, cs_id: str, transaction_id: str) -> list[dict[str, Any]]:
+    """A transaction's sampled values in the order they were stored."""
+    return store.read(
+        lambda db: list(
+            db["meter_values"].rows_where(
+                "cs_id = ? AND transaction_id = ?", [cs_id, transaction_id], order_by="id"
+            )
+        )
+    )

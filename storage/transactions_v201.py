@@ -1,0 +1,192 @@
+"""OCPP 2.0.1 transactions keyed (station, transactionId): events, seqNo bookkeeping, meter values, energy."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import sqlite_utils
+
+from storage import utc_now_iso
+from storage.database import Store
+from storage.meter_values import insert_meter_values
+
+PK = ("cs_id", "transaction_id")
+# Reads an energy register in Wh from a meter_values row, None when the row is no such reading.
+RegisterReader = Callable[[dict[str, Any]], "float | None"]
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    """What storing one TransactionEvent did to its transaction."""
+
+    is_duplicate: bool
+    status: str
+    energy_wh: float | None
+
+
+def record_event(
+    store: Store,
+    cs_id: str,
+    event: dict[str, Any],
+    meter_rows: list[dict[str, Any]],
+    auth_status: str | None,
+    register_wh: RegisterReader,
+) -> EventOutcome:
+    """Store a TransactionEvent durably (a repeated seqNo only counts as a duplicate) and update its transaction."""
+    transaction_id = event["transactionInfo"]["transactionId"]
+
+    def job(db: sqlite_utils.Database) -> EventOutcome:
+        existing = next(db["transactions"].rows_where("cs_id = ? AND transaction_id = ?", [cs_id, transaction_id]), None)
+        now = utc_now_iso()
+        if existing is not None and _has_seq_no(db, cs_id, transaction_id, event["seqNo"]):
+            db.execute(
+                "UPDATE transactions SET seq_duplicates = seq_duplicates + 1, updated_at = ?"
+                " WHERE cs_id = ? AND transaction_id = ?",
+                [now, cs_id, transaction_id],
+            )
+            return EventOutcome(True, existing["status"], existing["energy"])
+        row = _merged_transaction(existing or {}, event, auth_status, now)
+        row.update(cs_id=cs_id, transaction_id=transaction_id)
+        db["transaction_events"].insert(_event_row(cs_id, transaction_id, event, now))
+        merged = {**(existing or {}), **row}
+        insert_meter_values(db, cs_id, meter_rows, merged.get("evse_id"), merged.get("connector_id"), transaction_id)
+        row.update(_energy(db, cs_id, transaction_id, register_wh, ended=row["status"] == "ended"))
+        db["transactions"].upsert(row, pk=PK)
+        return EventOutcome(False, row["status"], row["energy"])
+
+    return store.write(job)
+
+
+def get_transaction(store: Store, cs_id: str, transaction_id: str) -> dict[str, Any] | None:
+    """The transaction row, or None."""
+    return store.read(
+        lambda db: next(db["transactions"].rows_where("cs_id = ? AND transaction_id = ?", [cs_id, transaction_id]), None)
+    )
+
+
+def list_events(store: Store, cs_id: str, transaction_id: str) -> list[dict[str, Any]]:
+    """The transaction's stored events in arrival order."""
+    return store.read(
+        lambda db: list(
+            db["transaction_events"].rows_where(
+                "cs_id = ? AND transaction_id = ?", [cs_id, transaction_id], order_by="id"
+            )
+        )
+    )
+
+
+def _has_seq_no(db: sqlite_utils.Database, cs_id: str, transaction_id: str, seq_no: int) -> bool:
+    sql = "SELECT 1 FROM transaction_events WHERE cs_id = ? AND transaction_id = ? AND seq_no = ? LIMIT 1"
+    return db.execute(sql, [cs_id, transaction_id, seq_no]).fetchone() is not None
+
+
+def _event_row(cs_id: str, transaction_id: str, event: dict[str, Any], now: str) -> dict[str, Any]:
+    evse = event.get("evse") or {}
+    info = event["transactionInfo"]
+    return {
+        "cs_id": cs_id,
+        "transaction_id": transaction_id,
+        "event_type": event["eventType"],
+        "seq_no": event["seqNo"],
+        "timestamp": event["timestamp"],
+        "trigger_reason": event["triggerReason"],
+        "offline": int(event.get("offline", False)),
+        "charging_state": info.get("chargingState"),
+        "stopped_reason": info.get("stoppedReason"),
+        "remote_start_id": info.get("remoteStartId"),
+        "evse_id": evse.get("id"),
+        "connector_id": evse.get("connectorId"),
+        "id_token": (event.get("idToken") or {}).get("idToken"),
+        "body": json.dumps(event, separators=(",", ":")),
+        "received_at": now,
+    }
+
+
+def _merged_transaction(
+    existing: dict[str, Any], event: dict[str, Any], auth_status: str | None, now: str
+) -> dict[str, Any]:
+    """The transaction columns after this event; `existing` is {} for the first event of any type."""
+    info = event["transactionInfo"]
+    seq_no = event["seqNo"]
+    last_seq_no = existing.get("last_seq_no")
+    is_latest = last_seq_no is None or seq_no >= last_seq_no
+    row: dict[str, Any] = {
+        "updated_at": now,
+        "status": existing.get("status", "active"),
+        "last_seq_no": seq_no if is_latest else last_seq_no,
+    }
+    if not existing:
+        row.update(created_at=now, seq_duplicates=0, offline=0)
+    row["seq_gaps"] = _gaps_after(existing.get("seq_gaps"), last_seq_no, seq_no)
+    if event.get("offline"):
+        row["offline"] = 1
+    evse = event.get("evse") or {}
+    if "id" in evse:
+        row["evse_id"] = evse["id"]
+    if "connectorId" in evse:
+        row["connector_id"] = evse["connectorId"]
+    row.update(_token_columns(existing, event.get("idToken"), auth_status))
+    if event["eventType"] == "Started" or not existing.get("started_at"):
+        row["started_at"] = event["timestamp"]
+    if is_latest:
+        for column, field in (("charging_state", "chargingState"), ("remote_start_id", "remoteStartId")):
+            if field in info:
+                row[column] = info[field]
+    if "reservationId" in event:
+        row["reservation_id"] = event["reservationId"]
+    if event["eventType"] == "Ended":
+        # Part 2: stoppedReason may be omitted when it is Local.
+        row.update(status="ended", stopped_at=event["timestamp"], stop_reason=info.get("stoppedReason", "Local"))
+    return row
+
+
+def _token_columns(existing: dict[str, Any], id_token: dict[str, Any] | None, auth_status: str | None) -> dict:
+    if not id_token:
+        return {}
+    if not existing.get("id_token"):
+        return {"id_token": id_token["idToken"], "id_token_type": id_token["type"], "auth_status": auth_status}
+    if id_token["idToken"] != existing["id_token"]:
+        return {"stop_id_token": id_token["idToken"]}
+    return {}
+
+
+def _gaps_after(stored: str | None, last_seq_no: int | None, seq_no: int) -> str | None:
+    """The missing seqNo ranges [[from, to], ...] after seeing `seq_no`; a new transaction expects 0 first."""
+    gaps: list[list[int]] = json.loads(stored) if stored else []
+    expected = 0 if last_seq_no is None else last_seq_no + 1
+    if seq_no > expected:
+        gaps.append([expected, seq_no - 1])
+    elif seq_no < expected:
+        gaps = _without(gaps, seq_no)
+    return json.dumps(gaps) if gaps else None
+
+
+def _without(gaps: list[list[int]], seq_no: int) -> list[list[int]]:
+    result: list[list[int]] = []
+    for low, high in gaps:
+        if not low <= seq_no <= high:
+            result.append([low, high])
+            continue
+        if low < seq_no:
+            result.append([low, seq_no - 1])
+        if seq_no < high:
+            result.append([seq_no + 1, high])
+    return result
+
+
+def _energy(
+    db: sqlite_utils.Database, cs_id: str, transaction_id: str, register_wh: RegisterReader, ended: bool
+) -> dict[str, Any]:
+    """meter_start, meter_stop (once ended) and energy in Wh from the first and last register reading."""
+    rows = db.query(
+        "SELECT timestamp, value_number, measurand, phase, location, unit FROM meter_values"
+        " WHERE cs_id = ? AND transaction_id = ? AND (measurand IS NULL OR measurand = ?)"
+        " ORDER BY timestamp, id",
+        [cs_id, transaction_id, "Energy.Active.Import.Register"],
+    )
+    readings = [wh for wh in map(register_wh, rows) if wh is not None]
+    if not readings:
+        return {"meter_start": None, "meter_stop": None, "energy": None}
+    first, last = readings[0], readings[-1]
+    return {"meter_start": first, "meter_stop": last if ended else None, "energy": last - first}
