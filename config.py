@@ -35,7 +35,14 @@ class Config:
     ping_interval: float = 60.0
     auth_failure_limit: int = 5
     auth_failure_window: float = 60.0
+    handshake_timeout: float = 5.0  # whole TLS + HTTP handshake, before the upgrade
+    max_connections: int = 20000  # live OCPP sockets; more are refused with 503
+    deflate_window_bits: int = 10  # permessage-deflate LZ77 window we compress with (9-15); bounds memory
     log_level: str = "INFO"
+    command_max_attempts: int = 5  # sends of one command before it fails for want of an answer
+    command_retry_delay: float = 30.0  # first backoff after a timeout; doubles per attempt, capped at 10 min
+    command_ttl: float = 86400.0  # open commands older than this expire
+    reset_on_reboot_required: bool = True  # Reset once every reconfigured name is answered and one said RebootRequired
     concurrent_tx_check: bool = False  # answer ConcurrentTx when the idTag is already charging elsewhere
     price_per_kwh: float = 0.55  # totalCost of an ended 2.0.1 transaction, per kWh (the original's price)
 

@@ -1,0 +1,1 @@
+"""Commands queued by the API, delivered over station connections, with replies and timeouts stored."""

@@ -1,0 +1,175 @@
+"""Delivering one command over a station's live connection and storing what came back."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from ocpp.exceptions import OCPPError
+from ocpp.messages import MessageType
+
+from config import Config
+from handlers.routing import validate
+from outbox import results
+from outbox.charging_profiles import NotExpressible
+from outbox.plan import PlannedCall, plan_calls
+from storage import outbox as rows
+from storage import utc_now_iso
+from storage.database import Store
+
+log = logging.getLogger(__name__)
+
+# A CALLERROR to a native 1.6 InstallCertificate means "try the OCA DataTransfer form once".
+_INSTALL_FALLBACK_CODES = ("NotImplemented", "NotSupported")
+
+
+@dataclass
+class Reply:
+    """The station's answer to one call: a CALLRESULT payload, a CALLERROR, or none (timeout / closed)."""
+
+    kind: str  # "result", "error", "timeout", "closed"
+    message_id: str
+    payload: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+
+class StationLink(Protocol):
+    """What the outbox needs of a live connection."""
+
+    ocpp_version: str
+
+    def send_call(self, action: str, payload: dict[str, Any], timeout: float) -> Reply: ...
+
+
+class Delivery:
+    """Sends one command's calls in order; every outcome ends up on the command row."""
+
+    def __init__(self, store: Store, config: Config, cs_id: str, link: StationLink) -> None:
+        self.store, self.config, self.cs_id, self.link = store, config, cs_id, link
+        self.version = link.ocpp_version
+
+    def deliver(self, command: dict[str, Any]) -> None:
+        """Plan, send and record `command`; returns when it is finished or back in the queue."""
+        progress = (command.get("response") or {}).get("results") if command["attempts"] else None
+        try:
+            calls = self._plan(command, progress or {})
+        except NotExpressible as error:
+            rows.finish(self.store, command["id"], "failed", {"error": {"code": "NotExpressible", "description": str(error)}})
+            log.warning("[%s] command %s cannot be sent: %s", self.cs_id, command["id"], error)
+            return
+        answers: dict[str, Any] = dict(progress or {})
+        replies: list[dict[str, Any]] = []
+        for call in calls:
+            reply = self._send(command, call)
+            if reply.kind in ("timeout", "closed"):
+                self._retry(command, reply.kind, answers)
+                return
+            if reply.kind == "error":
+                self._failed_call(command, call, reply)
+                return
+            replies.append(reply.payload or {})
+            if command["operation"] == "reconfigure":
+                answers.update(results.setting_statuses(self.version, call, reply.payload or {}))
+                rows.save_progress(self.store, command["id"], {"results": answers})
+        self._completed(command, calls, replies, answers)
+
+    # -- planning and sending ---------------------------------------------------------------------
+    def _plan(self, command: dict[str, Any], answered: dict[str, str]) -> list[PlannedCall]:
+        pending = None
+        if command["operation"] == "reconfigure":
+            pending = {name: value for name, value in command["params"].items() if name not in answered}
+        calls = plan_calls(command, self.version, pending, connector_of_transaction=self._connector_of)
+        for call in calls:
+            try:
+                validate(MessageType.Call, call.action, call.payload, self.version)
+            except OCPPError as error:  # our own payload is wrong for this version: fail, never send it
+                raise NotExpressible(f"{call.action} for OCPP {self.version}: {error.description}") from error
+        return calls
+
+    def _connector_of(self, transaction_id: str) -> int | None:
+        from storage import transactions_v16
+
+        row = transactions_v16.get_own_transaction(self.store, self.cs_id, transaction_id)
+        return row["evse_id"] if row and row["status"] == "active" else None
+
+    def _send(self, command: dict[str, Any], call: PlannedCall) -> Reply:
+        request = results.masked_request(self.version, call)
+        message_id = f"{command['id']}-{command['attempts'] + 1}-{random.getrandbits(32):08x}"
+        rows.mark_sent(self.store, command["id"], call.action, request, message_id)
+        return self.link.send_call(call.action, call.payload, self.config.call_timeout)
+
+    # -- outcomes ------------------------------------------------------------------------------------
+    def _retry(self, command: dict[str, Any], why: str, answers: dict[str, Any]) -> None:
+        attempts = command["attempts"] + 1
+        if attempts >= self.config.command_max_attempts:
+            rows.finish(self.store, command["id"], "failed", {"error": {"code": why, "description": f"no answer after {attempts} attempts"}, "results": answers})
+            return
+        delay = min(self.config.command_retry_delay * 2 ** (attempts - 1), 600) * random.uniform(0.8, 1.2)
+        rows.retry_later(self.store, command["id"], attempts, delay, why)
+        if answers:
+            rows.save_progress(self.store, command["id"], {"results": answers, "lastError": why})
+        log.info("[%s] command %s: %s, retry %d in %.0f s", self.cs_id, command["id"], why, attempts, delay)
+
+    def _failed_call(self, command: dict[str, Any], call: PlannedCall, reply: Reply) -> None:
+        code = (reply.error or {}).get("code")
+        params = command["params"]
+        if (
+            command["operation"] == "installCertificate"
+            and self.version == "1.6"
+            and call.action == "InstallCertificate"
+            and code in _INSTALL_FALLBACK_CODES
+            and params.get("variant") != "oca"
+        ):
+            rows.set_params(self.store, command["id"], {**params, "variant": "oca"})
+            return
+        rows.finish(self.store, command["id"], "failed", {"error": reply.error})
+        log.warning("[%s] command %s: CALLERROR %s", self.cs_id, command["id"], code)
+
+    def _completed(self, command: dict[str, Any], calls: list[PlannedCall], replies: list[dict[str, Any]], answers: dict[str, Any]) -> None:
+        operation = command["operation"]
+        if operation == "reconfigure":
+            self._finish_reconfigure(command, answers)
+            return
+        response: Any = replies[0] if len(replies) == 1 else replies
+        if operation == "installCertificate":
+            status = results.certificate_status(calls[0], replies[0])
+            if status is None:
+                rows.finish(self.store, command["id"], "failed", {"error": {"code": "NoInstallStatus", "description": "the station's answer carries no install status"}, "response": response})
+                return
+            if status not in results.FINAL_CERTIFICATE_STATUSES:
+                self._retry(command, f"install {status}", {})
+                return
+            rows.finish(self.store, command["id"], "completed", response, lambda db: rows.save_certificate_status(db, self.cs_id, command["id"], status))
+            return
+        rows.finish(self.store, command["id"], "completed", response)
+
+    def _finish_reconfigure(self, command: dict[str, Any], statuses: dict[str, str]) -> None:
+        password = results.accepted_password(self.version, command["params"], statuses)
+        reset = self.config.reset_on_reboot_required and results.needs_reset(statuses)
+
+        def follow_up(db: Any) -> None:
+            rows.save_setting_statuses(db, self.cs_id, command["id"], statuses)
+            if password is not None:
+                rows.save_password_hash(db, self.cs_id, _password_hash(password))
+            if reset:
+                rows.queue_follow_up(db, self.cs_id, "call", {"action": "Reset", "payload": results.RESET_TYPES[self.version]}, "automatic")
+
+        rows.finish(self.store, command["id"], "completed", {"results": statuses}, follow_up)
+
+
+def _password_hash(password: str) -> str:
+    return base64.b64encode(hashlib.sha256(password.encode()).digest()).decode()
+
+
+def seconds_until_due(command: dict[str, Any]) -> float:
+    """How long until a pending command may go out again (0 when due)."""
+    when = command.get("next_attempt_at")
+    if not when:
+        return 0.0
+    delta = datetime.fromisoformat(when.replace("Z", "+00:00")) - datetime.fromisoformat(utc_now_iso().replace("Z", "+00:00"))
+    return max(delta.total_seconds(), 0.0)
+

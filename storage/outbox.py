@@ -1,0 +1,187 @@
+"""Outbox rows as the deliverer sees them: the next command per station, state changes, restart recovery, expiry."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import sqlite_utils
+
+from storage import utc_now_iso
+from storage.database import Store
+
+OPEN_STATES = ("pending", "sent")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _decode(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    for name in ("params", "request", "response"):
+        if row.get(name) is not None:
+            row[name] = json.loads(row[name])
+    return row
+
+
+def next_command(store: Store, cs_id: str, provisioning_only: bool = False) -> dict[str, Any] | None:
+    """The oldest open command of the station (FIFO: a later one never overtakes it), or None."""
+    where = "cs_id = ? AND status IN ('pending', 'sent')"
+    if provisioning_only:
+        where += " AND origin = 'provisioning'"
+    return _decode(
+        store.read(lambda db: next(db["commands"].rows_where(where, [cs_id], order_by="id", limit=1), None))
+    )
+
+
+def get_command(store: Store, command_id: int) -> dict[str, Any] | None:
+    """One command row with its JSON columns decoded."""
+    return _decode(store.read(lambda db: next(db["commands"].rows_where("id = ?", [command_id], limit=1), None)))
+
+
+def mark_sent(store: Store, command_id: int, action: str, request: Any, message_id: str) -> None:
+    """Record what went out and when; the attempt counts from here."""
+    now = utc_now_iso()
+    store.write(
+        lambda db: db["commands"].update(
+            command_id,
+            {"status": "sent", "action": action, "request": json.dumps(request), "message_id": message_id, "sent_at": now},
+        )
+    )
+
+
+def save_progress(store: Store, command_id: int, response: Any) -> None:
+    """Keep the answers so far of a command made of several calls (still sent)."""
+    store.write(lambda db: db["commands"].update(command_id, {"response": json.dumps(response)}))
+
+
+def finish(store: Store, command_id: int, status: str, response: Any, follow_up: Any = None) -> None:
+    """Close a command as completed or failed with the station's answer; `follow_up(db)` runs in the same commit."""
+    now = utc_now_iso()
+
+    def job(db: sqlite_utils.Database) -> None:
+        db["commands"].update(command_id, {"status": status, "response": json.dumps(response), "completed_at": now})
+        if follow_up is not None:
+            follow_up(db)
+
+    store.write(job)
+
+
+def retry_later(store: Store, command_id: int, attempts: int, delay_seconds: float, reason: str) -> None:
+    """Back to pending after a timeout or a lost connection, not before `delay_seconds`."""
+    when = _iso(datetime.now(timezone.utc) + timedelta(seconds=delay_seconds))
+    store.write(
+        lambda db: db["commands"].update(
+            command_id,
+            {"status": "pending", "attempts": attempts, "next_attempt_at": when, "response": json.dumps({"lastError": reason})},
+        )
+    )
+
+
+def recover_after_restart(store: Store, no_resend_actions: tuple[str, ...], call_timeout: float) -> int:
+    """Commands sent but unanswered when the process stopped go out once more (at-least-once).
+
+    Resets and remote starts sent longer ago than the call timeout are failed instead: repeating them late
+    could reboot a station or start a charge nobody waits for.
+    """
+    cutoff = _iso(datetime.now(timezone.utc) - timedelta(seconds=call_timeout))
+    now = utc_now_iso()
+    marks = ",".join("?" for _ in no_resend_actions)
+
+    def job(db: sqlite_utils.Database) -> int:
+        db.execute(
+            f"UPDATE commands SET status = 'failed', completed_at = ?,"
+            f" response = '{{\"lastError\": \"not resent after a restart\"}}'"
+            f" WHERE status = 'sent' AND action IN ({marks}) AND sent_at < ?",
+            [now, *no_resend_actions, cutoff],
+        )
+        return db.execute(
+            "UPDATE commands SET status = 'pending', next_attempt_at = NULL WHERE status = 'sent'"
+        ).rowcount
+
+    return store.write(job)
+
+
+def expire_old(store: Store, ttl_seconds: float) -> int:
+    """Open commands older than the TTL become expired; returns how many."""
+    cutoff = _iso(datetime.now(timezone.utc) - timedelta(seconds=ttl_seconds))
+    now = utc_now_iso()
+    return store.write(
+        lambda db: db.execute(
+            "UPDATE commands SET status = 'expired', completed_at = ? WHERE status IN ('pending', 'sent') AND created_at < ?",
+            [now, cutoff],
+        ).rowcount
+    )
+
+
+def stations_with_new_commands(store: Store, after_id: int) -> tuple[int, set[str]]:
+    """(highest command id, stations with open commands above `after_id`): the dispatcher's cheap wake-up query."""
+
+    def read(db: sqlite_utils.Database) -> tuple[int, set[str]]:
+        rows = db.execute(
+            "SELECT id, cs_id FROM commands WHERE id > ? AND status = 'pending'", [after_id]
+        ).fetchall()
+        top = max((row[0] for row in rows), default=after_id)
+        return top, {row[1] for row in rows}
+
+    return store.read(read)
+
+
+def max_command_id(store: Store) -> int:
+    """The highest command id so far (0 for none)."""
+    return store.read(lambda db: db.execute("SELECT coalesce(max(id), 0) FROM commands").fetchone()[0])
+
+
+def queue_follow_up(db: sqlite_utils.Database, cs_id: str, operation: str, params: Any, origin: str) -> int:
+    """Queue a command the outbox decided on itself (inside the caller's write job)."""
+    return db["commands"].insert(
+        {
+            "cs_id": cs_id,
+            "operation": operation,
+            "params": json.dumps(params),
+            "status": "pending",
+            "attempts": 0,
+            "origin": origin,
+            "created_at": utc_now_iso(),
+        }
+    ).last_pk
+
+
+def save_setting_statuses(db: sqlite_utils.Database, cs_id: str, command_id: int, statuses: dict[str, str]) -> None:
+    """Record the station's answer per setting name (inside the caller's write job)."""
+    now = utc_now_iso()
+    for name, status in statuses.items():
+        db["station_settings"].upsert(
+            {"cs_id": cs_id, "name": name, "status": status, "command_id": command_id, "updated_at": now},
+            pk=("cs_id", "name"),
+        )
+
+
+def save_password_hash(db: sqlite_utils.Database, cs_id: str, password_hash: str) -> None:
+    """The station's new Basic auth hash after it accepted a new password (the old one stops working)."""
+    db.execute("UPDATE stations SET password_hash = ?, updated_at = ? WHERE id = ?", [password_hash, utc_now_iso(), cs_id])
+
+
+def save_certificate_status(db: sqlite_utils.Database, cs_id: str, command_id: int, status: str) -> None:
+    """The install outcome on the station's certificate record queued by this command."""
+    db.execute(
+        "UPDATE station_certificates SET status = ?, updated_at = ? WHERE cs_id = ? AND command_id = ?",
+        [status, utc_now_iso(), cs_id, command_id],
+    )
+
+
+def set_params(store: Store, command_id: int, params: Any) -> None:
+    """Change how a pending command will be sent (e.g. the 1.6 certificate install's DataTransfer variant)."""
+    store.write(lambda db: db["commands"].update(command_id, {"params": json.dumps(params), "status": "pending"}))
+
+
+def settings_after_reboot(store: Store, cs_id: str) -> None:
+    """A new BootNotification means settings that waited for a reboot are now in force."""
+    store.write(
+        lambda db: db.execute(
+            "UPDATE station_settings SET status = 'Accepted', updated_at = ? WHERE cs_id = ? AND status = 'RebootRequired'",
+            [utc_now_iso(), cs_id],
+        )
+    )
