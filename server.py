@@ -13,6 +13,9 @@ from gevent.pywsgi import WSGIServer
 
 from app import create_app
 from config import Config
+from gateway import connections, hooks
+from gateway.service import Gateway
+from gateway.wsgi import build_servers
 from storage import Store, station_runtime
 
 log = logging.getLogger(__name__)
@@ -32,13 +35,15 @@ class Listener:
         return f"{self.scheme}://{host}:{port}{self.path}"
 
 
-def build_listeners(config: Config, store: Store) -> list[Listener]:
+def build_listeners(config: Config, store: Store, gateway: Gateway) -> list[Listener]:
     """The servers of this process, not yet started."""
     api_app = create_app(config, store)
     api_app.extensions["csms_listeners_ready"] = False
     listeners = [
         Listener("api", "http", "/api/v0", WSGIServer((config.api_host, config.api_port), api_app, log=None)),
     ]
+    for name, scheme, server in build_servers(gateway):
+        listeners.append(Listener(name, scheme, "/ws", server))
     return listeners
 
 
@@ -46,7 +51,9 @@ def serve(config: Config) -> None:
     """Open the database, start every listener, block until SIGINT or SIGTERM, then stop cleanly."""
     store = Store(config.db_path)
     station_runtime.reset_connections(store)
-    listeners = build_listeners(config, store)
+    gateway = Gateway(config, store, connections, hooks)
+    listeners = build_listeners(config, store, gateway)
+    gateway.start()
     for listener in listeners:
         listener.server.start()
     for listener in listeners:
@@ -62,6 +69,7 @@ def serve(config: Config) -> None:
         gevent.signal_handler(signum, stop.set)
     stop.wait()
     log.info("stopping")
+    gateway.stop()
     for listener in listeners:
         listener.server.stop(timeout=5)
     store.close()

@@ -1,6 +1,7 @@
 """What the gateway and handlers learn about a station: connection state, last seen, boot facts."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from storage import utc_now_iso
@@ -71,3 +72,19 @@ def get_runtime(store: Store, cs_id: str) -> dict[str, Any] | None:
 def reset_connections(store: Store) -> None:
     """At start no station is connected, whatever the file says after a crash."""
     store.write(lambda db: db.execute("UPDATE stations SET connected = 0 WHERE connected = 1"))
+
+
+def get_credentials(store: Store, cs_ids: list[str]) -> dict[str, tuple]:
+    """The auth columns (security_profile, password_hash, invalid_username_allowed) of the given stations."""
+    sql = (
+        "SELECT id, security_profile, password_hash, invalid_username_allowed FROM stations"
+        " WHERE id IN (SELECT value FROM json_each(?))"
+    )
+    return store.read(lambda db: {row[0]: tuple(row[1:]) for row in db.execute(sql, [json.dumps(cs_ids)])})
+
+
+def get_certificate_pem(store: Store, certificate_hash: str) -> str | None:
+    """A stored certificate's PEM by its key (unpadded base64url SHA-256 of the DER)."""
+    sql = "SELECT pem FROM certificates WHERE hash = ?"
+    row = store.read(lambda db: db.execute(sql, [certificate_hash]).fetchone())
+    return row[0] if row else None

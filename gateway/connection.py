@@ -1,0 +1,224 @@
+"""One station's live connection: station CALLs answered one at a time, our CALLs matched to replies by id."""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from gevent.event import Event
+from gevent.lock import Semaphore
+from ocpp.exceptions import InternalError, OCPPError
+from ocpp.messages import MessageType
+
+from config import Config
+from gateway import rpc
+from gateway.registry import Hooks, Registry
+from gateway.websocket import WebSocket, WebSocketClosed
+from handlers.routing import CallContext, Routes, StationLog, trimmed, validate
+from storage import Store, station_runtime
+
+log = logging.getLogger(__name__)
+
+SEEN_EVERY = 30.0  # seconds between last-seen updates caused by ordinary traffic
+
+
+class ConnectionClosed(Exception):
+    """The station's connection is closed; the call was not sent."""
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """How one CSMS-initiated call ended: a CALLRESULT payload, a CALLERROR, or a timeout/disconnect."""
+
+    message_id: str
+    action: str
+    payload: dict | None = None  # the CALLRESULT payload, kept as sent even when it fails its schema
+    error_code: str | None = None
+    error_description: str | None = None
+    error_details: dict | None = None
+    timed_out: bool = False  # no answer in time, or the connection closed first (then disconnected too)
+    disconnected: bool = False
+    schema_error: str | None = None  # why the CALLRESULT payload does not fit the schema, when it does not
+
+    @property
+    def is_result(self) -> bool:
+        return self.payload is not None
+
+    @property
+    def is_error(self) -> bool:
+        return self.error_code is not None
+
+
+@dataclass
+class _Pending:
+    message_id: str
+    action: str
+    done: Event = field(default_factory=Event)
+    outcome: CallOutcome | None = None
+
+
+class Connection:
+    """A station's accepted WebSocket. `run()` reads until it closes; `call()` may be used from any greenlet."""
+
+    def __init__(
+        self,
+        cs_id: str,
+        ocpp_version: str,
+        ws: WebSocket,
+        remote_address: str | None,
+        *,
+        store: Store,
+        config: Config,
+        routes: Routes,
+        registry: Registry,
+        hooks: Hooks,
+        credentials: tuple = (),
+    ) -> None:
+        self.cs_id = cs_id
+        self.ocpp_version = ocpp_version
+        self.ws = ws
+        self.remote_address = remote_address
+        self.credentials = credentials  # the auth columns this connection was accepted with
+        self.connected_at = time.time()
+        self.is_boot_accepted = False
+        self.log = StationLog(log, {"cs_id": cs_id})
+        self._store, self._config, self._routes = store, config, routes
+        self._registry, self._hooks = registry, hooks
+        self._call_lock = Semaphore()
+        self._pending: _Pending | None = None
+        self._late: _Pending | None = None
+        self._seen_at = time.monotonic()
+        self._closed = False
+
+    @property
+    def is_current(self) -> bool:
+        """True while this is the station's live connection (not replaced, not closed)."""
+        return self._registry.get(self.cs_id) is self
+
+    # -- our calls ----------------------------------------------------------------------------
+    def call(self, action: str, payload: dict, timeout: float | None = None) -> CallOutcome:
+        """Send a CALL and block this greenlet until its answer, a timeout or a disconnect.
+
+        One call is outstanding per station: concurrent callers wait their turn. Raises an `ocpp` OCPPError when
+        the payload does not fit the action's schema for this station's version (nothing is sent), and
+        ConnectionClosed when the connection is closed before sending.
+        """
+        validate(MessageType.Call, action, payload, self.ocpp_version)
+        timeout = self._config.call_timeout if timeout is None else timeout
+        with self._call_lock:
+            if self._closed:
+                raise ConnectionClosed(self.cs_id)
+            pending = _Pending(str(uuid.uuid4()), action)
+            self._pending, self._late = pending, None
+            try:
+                self.ws.send(rpc.call(pending.message_id, action, payload))
+                self.log.info("%s %s: sent", action, pending.message_id)
+                if pending.done.wait(timeout) and pending.outcome is not None:
+                    return pending.outcome
+                self.log.warning("%s %s: no answer within %.1f s", action, pending.message_id, timeout)
+                self._late = pending
+                return CallOutcome(pending.message_id, action, timed_out=True)
+            except WebSocketClosed as error:
+                raise ConnectionClosed(self.cs_id) from error
+            finally:
+                self._pending = None
+
+    def _on_answer(self, frame: rpc.Frame) -> None:
+        pending = next((p for p in (self._pending, self._late) if p and p.message_id == frame.message_id), None)
+        if pending is None:
+            self.log.warning("answer %s matches no outstanding call; dropped", frame.message_id)
+            return
+        outcome = self._outcome(pending, frame)
+        if pending is self._pending:
+            pending.outcome = outcome
+            pending.done.set()
+        else:
+            self._late = None
+            self.log.info("%s %s: late answer", pending.action, pending.message_id)
+            self._hooks.fire("late_outcome", self, outcome)
+
+    def _outcome(self, pending: _Pending, frame: rpc.Frame) -> CallOutcome:
+        if frame.message_type_id == rpc.CALLERROR:
+            self.log.warning("%s %s: CALLERROR %s", pending.action, frame.message_id, frame.error_code)
+            details = frame.error_details if isinstance(frame.error_details, dict) else {}
+            return CallOutcome(
+                frame.message_id, pending.action, error_code=frame.error_code,
+                error_description=frame.error_description, error_details=details,
+            )
+        schema_error = None
+        try:
+            validate(MessageType.CallResult, pending.action, frame.payload, self.ocpp_version)
+        except OCPPError as error:
+            schema_error = trimmed(error.description or error.code)
+            self.log.warning("%s %s: CALLRESULT does not fit the schema: %s", pending.action, frame.message_id, schema_error)
+        return CallOutcome(frame.message_id, pending.action, payload=frame.payload, schema_error=schema_error)
+
+    # -- the read loop ------------------------------------------------------------------------
+    def run(self) -> None:
+        """Read and answer frames until the socket closes."""
+        try:
+            for raw in self.ws.messages():
+                self._on_message(raw)
+        finally:
+            self._closed = True
+            pending = self._pending
+            if pending is not None and not pending.done.is_set():
+                pending.outcome = CallOutcome(pending.message_id, pending.action, timed_out=True, disconnected=True)
+                pending.done.set()
+
+    def _on_message(self, raw: str | bytes) -> None:
+        frame = rpc.parse(raw, self.ocpp_version)
+        if isinstance(frame, rpc.BadFrame):
+            self.log.warning("bad frame (%s)%s", frame.problem, "" if frame.reply else "; dropped")
+            if frame.reply:
+                self._send(frame.reply)
+            return
+        now = time.monotonic()
+        if now - self._seen_at > SEEN_EVERY:
+            self._seen_at = now
+            station_runtime.mark_seen(self._store, self.cs_id)
+        if frame.message_type_id == rpc.CALL:
+            self._answer_call(frame)
+        else:
+            self._on_answer(frame)
+
+    def _answer_call(self, frame: rpc.Frame) -> None:
+        assert frame.action is not None
+        ctx = CallContext(
+            cs_id=self.cs_id, message_id=frame.message_id, action=frame.action, ocpp_version=self.ocpp_version,
+            store=self._store, config=self._config, log=self.log, extra={"connection": self},
+        )
+        result: dict | None = None
+        try:
+            result = self._routes.handle_call(ctx, frame.payload)
+            reply = rpc.result(frame.message_id, result)
+        except OCPPError as error:
+            self.log.warning("%s %s: CALLERROR %s %s", trimmed(frame.action, 60), frame.message_id, error.code, trimmed(error.description or "", 120))
+            reply = rpc.error_from(error, frame.message_id, self.ocpp_version)
+        except Exception:
+            self.log.exception("%s %s: failed", trimmed(frame.action, 60), frame.message_id)
+            reply = rpc.error_from(InternalError(description="the CSMS failed to handle this message"), frame.message_id, self.ocpp_version)
+        self._send(reply)
+        if frame.action == "BootNotification" and result is not None and result.get("status") == "Accepted":
+            self.is_boot_accepted = True
+            self._hooks.fire("boot_accepted", self)
+
+    def _send(self, text: str) -> None:
+        try:
+            self.ws.send(text)
+        except WebSocketClosed:
+            self.log.debug("connection closed before the answer went out")
+
+    # -- keeping it alive ---------------------------------------------------------------------
+    def close(self, code: int, reason: str) -> None:
+        """Close with a WebSocket close code; the read loop ends when the station answers or soon after."""
+        self.log.info("closing: %d %s", code, reason)
+        self.ws.close(code, reason)
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self.ws.last_received
+
+    def ping(self) -> None:
+        self.ws.ping()
+

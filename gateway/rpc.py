@@ -1,0 +1,103 @@
+"""OCPP-J frames: parse what a station sent (errors remapped per version) and spell what we send."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ocpp.exceptions import OCPPError
+
+from handlers.routing import error_code, trimmed
+
+CALL, CALLRESULT, CALLERROR = 2, 3, 4
+_LENGTHS = {CALL: 4, CALLRESULT: 3, CALLERROR: 5}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A well-formed frame: a CALL (action, payload), a CALLRESULT (payload) or a CALLERROR (code, ...)."""
+
+    message_type_id: int
+    message_id: str
+    action: str | None = None
+    payload: Any = None
+    error_code: str | None = None
+    error_description: str | None = None
+    error_details: Any = None
+
+
+@dataclass(frozen=True)
+class BadFrame:
+    """An unusable frame: `reply` is the CALLERROR to send back, or None when the version says drop it."""
+
+    problem: str
+    reply: str | None
+
+
+def parse(raw: str | bytes, ocpp_version: str) -> Frame | BadFrame:
+    """Parse one WebSocket message; never raises."""
+    try:
+        if isinstance(raw, bytes):
+            raise ValueError("binary frame")
+        message = json.loads(raw)
+    except (ValueError, RecursionError):
+        message = None
+    if not isinstance(message, list) or len(message) < 2 or not isinstance(message[1], str):
+        return _without_id("no message id readable", ocpp_version)
+    message_type_id, message_id = message[0], message[1]
+    if type(message_type_id) is not int or message_type_id not in _LENGTHS:
+        if ocpp_version == "1.6":
+            return BadFrame(f"unknown message type {trimmed(repr(message_type_id), 20)}", None)
+        return BadFrame("unknown message type", error("MessageTypeNotSupported", message_id, "unknown message type id"))
+    problem = _shape_problem(message_type_id, message)
+    if problem:
+        code = "FormationViolation" if ocpp_version == "1.6" else "RpcFrameworkError"
+        return BadFrame(problem, error(code, message_id, problem))
+    if message_type_id == CALL:
+        return Frame(CALL, message_id, action=message[2], payload=message[3])
+    if message_type_id == CALLRESULT:
+        return Frame(CALLRESULT, message_id, payload=message[2])
+    return Frame(CALLERROR, message_id, error_code=message[2], error_description=message[3], error_details=message[4])
+
+
+def _without_id(problem: str, ocpp_version: str) -> BadFrame:
+    if ocpp_version == "1.6":
+        return BadFrame(problem, None)
+    return BadFrame(problem, error("RpcFrameworkError", "-1", problem))
+
+
+def _shape_problem(message_type_id: int, message: list) -> str | None:
+    if len(message) != _LENGTHS[message_type_id]:
+        return f"message type {message_type_id} needs {_LENGTHS[message_type_id]} elements, got {len(message)}"
+    if message_type_id == CALL and not (isinstance(message[2], str) and isinstance(message[3], dict)):
+        return "a CALL needs an action string and a payload object"
+    if message_type_id == CALLRESULT and not isinstance(message[2], dict):
+        return "a CALLRESULT needs a payload object"
+    if message_type_id == CALLERROR and not (isinstance(message[2], str) and isinstance(message[3], str)):
+        return "a CALLERROR needs a code and a description string"
+    return None
+
+
+def dumps(message: list) -> str:
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def call(message_id: str, action: str, payload: dict) -> str:
+    return dumps([CALL, message_id, action, payload])
+
+
+def result(message_id: str, payload: dict) -> str:
+    return dumps([CALLRESULT, message_id, payload])
+
+
+def error(code: str, message_id: str, description: str, details: Any = None) -> str:
+    """A CALLERROR; details is always an object ({} when empty), a long cause trimmed."""
+    details = dict(details) if isinstance(details, dict) else {}
+    if isinstance(details.get("cause"), str):
+        details["cause"] = trimmed(details["cause"])
+    return dumps([CALLERROR, message_id, code, trimmed(description or ""), details])
+
+
+def error_from(exc: OCPPError, message_id: str, ocpp_version: str) -> str:
+    """The CALLERROR for an `ocpp` exception, its code spelled as the version spells it."""
+    return error(error_code(exc, ocpp_version), message_id, exc.description, exc.details)

@@ -1,0 +1,170 @@
+"""One upgraded WebSocket over a gevent socket: wsproto framing, bounded deflate, size limit, close handshake."""
+from __future__ import annotations
+
+import logging
+import socket
+import time
+import zlib
+from typing import Iterator, Mapping
+
+import gevent
+from gevent.lock import Semaphore
+from wsproto import ConnectionType, WSConnection
+from wsproto.connection import ConnectionState
+from wsproto.events import (
+    AcceptConnection,
+    BytesMessage,
+    CloseConnection,
+    Message,
+    Ping,
+    Pong,
+    Request,
+    TextMessage,
+)
+from wsproto.extensions import PerMessageDeflate
+from wsproto.frame_protocol import Opcode, RsvBits
+
+log = logging.getLogger(__name__)
+
+RECEIVE_BYTES = 16384
+CLOSE_GRACE = 2.0  # seconds we wait for the peer's Close before dropping the socket
+MEM_LEVEL = 4  # zlib's default 8 costs 128 KiB of hash table per compressing connection
+
+
+class BoundedDeflate(PerMessageDeflate):
+    """permessage-deflate that compresses with a small window and memLevel whatever the client offers."""
+
+    def __init__(self, window_bits: int) -> None:
+        super().__init__()
+        self.limit = window_bits
+
+    def accept(self, offer: str) -> bool | None | str:
+        answer = super().accept(offer)
+        if answer is None:
+            return None
+        # RFC 7692 7.1.2.1: the server may always announce (and use) a smaller window for its own messages.
+        self.server_max_window_bits = min(self.server_max_window_bits, self.limit)
+        params = [part for part in str(answer).split("; ") if part and not part.startswith("server_max_window_bits")]
+        params.append(f"server_max_window_bits={self.server_max_window_bits}")
+        if "client_max_window_bits" in offer:
+            self.client_max_window_bits = min(self.client_max_window_bits, self.limit)
+            params = [part for part in params if not part.startswith("client_max_window_bits")]
+            params.append(f"client_max_window_bits={self.client_max_window_bits}")
+        return "; ".join(params)
+
+    def frame_outbound(self, proto, opcode: Opcode, rsv: RsvBits, data: bytes, fin: bool) -> tuple[RsvBits, bytes]:
+        if self._compressor is None and opcode in (Opcode.TEXT, Opcode.BINARY):
+            self._compressor = zlib.compressobj(
+                zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -self.server_max_window_bits, MEM_LEVEL
+            )
+        return super().frame_outbound(proto, opcode, rsv, data, fin)
+
+
+class WebSocketClosed(Exception):
+    """The socket is closed or closing; nothing more can be sent."""
+
+
+class WebSocket:
+    """Server side of one WebSocket: `accept`, iterate `messages()`, `send` from any greenlet, `close`."""
+
+    def __init__(self, sock, rfile, max_message_bytes: int) -> None:
+        self.sock = sock
+        self.rfile = rfile
+        self.max_message_bytes = max_message_bytes
+        self.protocol = WSConnection(ConnectionType.SERVER)
+        self.send_lock = Semaphore()
+        self.last_received = self.last_ping = time.monotonic()
+        self.close_code: int | None = None
+        self.extensions: list[str] = []
+
+    def accept(self, headers: Mapping[str, str], subprotocol: str | None, deflate_window_bits: int | None) -> None:
+        """Answer the (already checked) handshake with 101; `headers` are the request's, as the WSGI environ has them."""
+        request = b"GET / HTTP/1.1\r\n" + b"".join(
+            f"{name}: {value}\r\n".encode("latin-1") for name, value in headers.items()
+        )
+        self.protocol.receive_data(request + b"\r\n")
+        event = next(self.protocol.events())
+        if not isinstance(event, Request):
+            raise WebSocketClosed(f"not a WebSocket handshake: {event!r}")
+        extensions = [BoundedDeflate(deflate_window_bits)] if deflate_window_bits else []
+        self._send(AcceptConnection(subprotocol=subprotocol, extensions=extensions))
+        self.extensions = [repr(ext) for ext in extensions if ext.enabled()]
+
+    def messages(self) -> Iterator[str | bytes]:
+        """Whole messages until the connection ends; too big a message closes it with 1009."""
+        parts: list[str | bytes] = []
+        size = 0
+        while self.protocol.state not in (ConnectionState.CLOSED, ConnectionState.REJECTING):
+            try:
+                data = self.rfile.read1(RECEIVE_BYTES)
+            except (OSError, ValueError):
+                break
+            if not data:
+                break
+            self.last_received = time.monotonic()
+            self.protocol.receive_data(data)
+            for event in self.protocol.events():
+                if isinstance(event, Message):
+                    if self.close_code is not None:
+                        continue
+                    size += len(event.data.encode()) if isinstance(event.data, str) else len(event.data)
+                    if size > self.max_message_bytes:
+                        parts, size = [], 0
+                        self.close(1009, "message too big")
+                        continue
+                    parts.append(event.data)
+                    if event.message_finished:
+                        message = "".join(parts) if isinstance(event, TextMessage) else b"".join(parts)
+                        parts, size = [], 0
+                        yield message
+                elif isinstance(event, Ping):
+                    self._send_quietly(event.response())
+                elif isinstance(event, CloseConnection):
+                    if self.protocol.state is ConnectionState.REMOTE_CLOSING:
+                        self._send_quietly(event.response())
+                    self.close_code = self.close_code or event.code
+        self._drop()
+
+    def send(self, text: str) -> None:
+        """Send one text message; raises WebSocketClosed once closing."""
+        if self.protocol.state is not ConnectionState.OPEN:
+            raise WebSocketClosed("connection is closing")
+        self._send(TextMessage(data=text))
+
+    def ping(self) -> None:
+        self.last_ping = time.monotonic()
+        self._send_quietly(Ping())
+
+    def close(self, code: int, reason: str) -> None:
+        """Start the close handshake; the socket is dropped when the peer answers or after a grace period."""
+        if self.protocol.state is not ConnectionState.OPEN:
+            return
+        self.close_code = code
+        self._send_quietly(CloseConnection(code=code, reason=reason))
+        gevent.spawn_later(CLOSE_GRACE, self._drop)
+
+    def _send(self, event) -> None:
+        with self.send_lock:
+            try:
+                self.sock.sendall(self.protocol.send(event))
+            except OSError as error:
+                raise WebSocketClosed(str(error)) from error
+
+    def _send_quietly(self, event) -> None:
+        try:
+            self._send(event)
+        except Exception as error:  # the peer is gone; the read loop notices on its own
+            log.debug("send failed: %s", error)
+
+    def _drop(self) -> None:
+        try:
+            # shutdown, not just close: the rfile still references the socket, so close alone would not
+            # wake a greenlet blocked reading it.
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+

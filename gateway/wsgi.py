@@ -1,0 +1,77 @@
+"""The ws and wss listeners: gevent WSGI servers whose handler upgrades admitted requests itself."""
+from __future__ import annotations
+
+import logging
+
+import gevent
+from gevent.pywsgi import WSGIHandler, WSGIServer
+
+from gateway import tls
+from gateway.handshake import Refusal
+from gateway.service import Gateway
+
+log = logging.getLogger(__name__)
+
+
+class GatewayHandler(WSGIHandler):
+    """Runs the handshake checks before any 101; refusals are plain HTTP answers, admissions become Connections."""
+
+    server: GatewayServer
+
+    def handle(self) -> None:
+        # One deadline for the TLS handshake and the HTTP request together (a slowloris sends headers slowly).
+        self._deadline = gevent.Timeout(self.server.gateway.config.handshake_timeout)
+        self._deadline.start()
+        try:
+            if tls.is_tls(self.socket):
+                self.socket.do_handshake()
+            super().handle()
+        except gevent.Timeout as timeout:
+            if timeout is not self._deadline:
+                raise
+            log.info("handshake from %s timed out", self.client_address[0] if self.client_address else "?")
+        except OSError as error:  # also ssl.SSLError: untrusted or expired client certificate, not TLS at all
+            log.info("TLS handshake from %s failed: %s", self.client_address[0] if self.client_address else "?", error)
+        finally:
+            self._deadline.close()
+
+    def handle_one_response(self) -> None:
+        gateway = self.server.gateway
+        peer = self.client_address[0] if isinstance(self.client_address, tuple) else str(self.client_address)
+        decision = gateway.admit(self.environ, self.socket, peer)
+        if isinstance(decision, Refusal):
+            self.application = decision
+            self.close_connection = True
+            super().handle_one_response()
+            return
+        self._deadline.close()
+        self.close_connection = True
+        self.status = "101 Switching Protocols"
+        self.log_request = lambda: None  # one line per connection is logged by the gateway instead
+        gateway.serve(self.socket, self.rfile, self.environ, decision)
+
+
+class GatewayServer(WSGIServer):
+    """A WSGIServer that carries the shared Gateway."""
+
+    handler_class = GatewayHandler
+
+    def __init__(self, address: tuple[str, int], gateway: Gateway, **ssl_args: object) -> None:
+        super().__init__(address, application=_no_application, log=None, error_log=log, **ssl_args)
+        self.gateway = gateway
+
+
+def _no_application(environ: dict, start_response) -> list[bytes]:  # pragma: no cover - the handler never calls it
+    start_response("500 Internal Server Error", [])
+    return []
+
+
+def build_servers(gateway: Gateway) -> list[tuple[str, str, GatewayServer]]:
+    """(name, scheme, server) for ws, and for wss when a certificate is configured."""
+    config = gateway.config
+    servers = [("ws", "ws", GatewayServer((config.ws_host, config.ws_port), gateway))]
+    context = tls.server_context(config)
+    if context is not None:
+        wss = GatewayServer((config.ws_host, config.wss_port), gateway, ssl_context=context, do_handshake_on_connect=False)
+        servers.append(("wss", "wss", wss))
+    return servers
