@@ -1,6 +1,10 @@
 """Management API blueprints, one module per resource; BLUEPRINTS is what create_app registers."""
 from __future__ import annotations
 
+from api import certificates, commands, locations, parties, station_reports, stations, tokens, transactions
 from api.errors import Blueprint
 
-BLUEPRINTS: list[Blueprint] = []
+BLUEPRINTS: list[Blueprint] = [
+    module.blp
+    for module in (stations, commands, station_reports, tokens, certificates, parties, locations, transactions)
+]

@@ -10,6 +10,8 @@ from flask import Flask, Response, jsonify, request
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError, UnsupportedMediaType
 
+from schemas.common import StatusSchema
+
 log = logging.getLogger(__name__)
 
 _LOCATION_NAMES = {"json": "body", "query": "query", "view_args": "path", "headers": "header"}
@@ -19,6 +21,12 @@ class Parser(FlaskParser):
     """webargs parser answering 400 (not 422) for input that does not validate."""
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req: Any) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:  # JSON nested deeper than Python's parser goes: bad input, not a 500
+            return self._handle_invalid_json_error(error, req)
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -31,7 +39,8 @@ def _flatten(prefix: str, messages: Any) -> list[str]:
     if isinstance(messages, dict):
         lines: list[str] = []
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # marshmallow files errors about the whole object under "_schema"
+            name = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
             lines.extend(_flatten(name, value))
         return lines
     if isinstance(messages, (list, tuple)):
@@ -73,9 +82,11 @@ def error_response(code: int, detail: str) -> Response:
 class Api(flask_smorest.Api):
     """flask-smorest Api whose every error, its own included, has our JSON body."""
 
+    ERROR_SCHEMA = StatusSchema
+
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         response = error_response(error.code or 500, describe(error))
-        for name, value in (getattr(error, "data", None) or {}).get("headers", {}).items():
+        for name, value in ((getattr(error, "data", None) or {}).get("headers") or {}).items():
             response.headers[name] = value
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)

@@ -1,0 +1,56 @@
+"""Certificate: a PEM certificate, its parsing and the hashes that name it."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from marshmallow import ValidationError, fields
+
+from schemas.common import BaseSchema
+
+_HASH_TEXT = re.compile(r"[A-Za-z0-9+/_-]{1,64}={0,2}")
+
+
+def parse_certificate(pem: str) -> x509.Certificate:
+    """The first CERTIFICATE block of `pem`; ValidationError `invalid certificate: ...` when it does not parse."""
+    try:
+        certificates = x509.load_pem_x509_certificates(pem.encode())
+    except ValueError as error:
+        raise ValidationError(f"invalid certificate: {error}") from error
+    return certificates[0]
+
+
+def der_bytes(certificate: x509.Certificate) -> bytes:
+    """The DER encoding of a certificate."""
+    return certificate.public_bytes(Encoding.DER)
+
+
+def certificate_hash(certificate: x509.Certificate) -> str:
+    """The store's key: unpadded base64url SHA-256 of the DER."""
+    digest = hashlib.sha256(der_bytes(certificate)).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def certificate_id(certificate: x509.Certificate) -> str:
+    """A station certificate's id: hex SHA-256 of the DER."""
+    return hashlib.sha256(der_bytes(certificate)).hexdigest()
+
+
+def normalise_hash(text: str) -> str | None:
+    """Standard or URL-safe base64, padded or not, as the store's unpadded base64url; None when it cannot be one."""
+    if not _HASH_TEXT.fullmatch(text):
+        return None
+    return text.rstrip("=").replace("+", "-").replace("/", "_")
+
+
+class CertificateSchema(BaseSchema):
+    """A client certificate."""
+
+    certificate = fields.String(
+        required=True,
+        validate=parse_certificate,
+        metadata={"description": "The PEM encoded certificate with newlines replaced by `\\n`"},
+    )

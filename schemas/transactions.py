@@ -1,0 +1,57 @@
+"""Transaction and its MeterValue samples, as the read endpoints answer them."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from schemas.common import BaseSchema, PageArgsSchema
+
+
+class MeterValueSchema(BaseSchema):
+    """One sampled value, as the station sent it."""
+
+    timestamp = fields.String(allow_none=True)
+    evse_id = fields.Integer(data_key="evseId", allow_none=True)
+    connector_id = fields.Integer(data_key="connectorId", allow_none=True)
+    value = fields.String(allow_none=True)
+    context = fields.String(allow_none=True)
+    format = fields.String(allow_none=True)
+    measurand = fields.String(allow_none=True)
+    phase = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True)
+    signed_data = fields.String(data_key="signedData", allow_none=True)
+
+
+class TransactionSchema(BaseSchema):
+    """A charging transaction."""
+
+    transaction_id = fields.String(data_key="transactionId", required=True)
+    cs_id = fields.String(data_key="csId", required=True)
+    evse_id = fields.Integer(data_key="evseId", allow_none=True)
+    connector_id = fields.Integer(data_key="connectorId", allow_none=True)
+    id_token = fields.String(data_key="idToken", allow_none=True)
+    started_at = fields.String(data_key="startedAt", allow_none=True)
+    stopped_at = fields.String(data_key="stoppedAt", allow_none=True)
+    meter_start = fields.Float(data_key="meterStart", allow_none=True)
+    meter_stop = fields.Float(data_key="meterStop", allow_none=True)
+    energy = fields.Float(allow_none=True)
+    stop_reason = fields.String(data_key="stopReason", allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(("active", "ended")))
+
+
+class TransactionDetailSchema(TransactionSchema):
+    """A transaction with its meter values."""
+
+    meter_values = fields.List(fields.Nested(MeterValueSchema), data_key="meterValues", required=True)
+
+
+class TransactionListArgsSchema(PageArgsSchema):
+    """Filter and paging of GET /transactions."""
+
+    cs_id = fields.String(data_key="csId", validate=validate.Length(min=1, max=48))
+
+
+class TransactionLookupArgsSchema(BaseSchema):
+    """Which station's transaction, when ids of several stations coincide."""
+
+    cs_id = fields.String(data_key="csId", validate=validate.Length(min=1, max=48))

@@ -1,0 +1,35 @@
+"""The certificate store (client certificates by hash) and the certificates recorded per station."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from storage import utc_now_iso
+from storage.database import Store
+
+
+def save_certificate(store: Store, certificate: dict[str, Any]) -> None:
+    """Store `{hash, pem, subject, not_after}`, replacing one with the same hash."""
+    row = {**certificate, "created_at": utc_now_iso()}
+    store.write(lambda db: db["certificates"].upsert(row, pk="hash"))
+
+
+def get_certificate(store: Store, certificate_hash: str) -> dict[str, Any] | None:
+    """The stored certificate with this (unpadded base64url) hash, or None."""
+    return store.read(
+        lambda db: next(db["certificates"].rows_where("hash = ?", [certificate_hash], limit=1), None)
+    )
+
+
+def delete_certificate(store: Store, certificate_hash: str) -> bool:
+    """Delete by hash; False when nothing was stored under it."""
+    return store.write(
+        lambda db: db.execute("DELETE FROM certificates WHERE hash = ?", [certificate_hash]).rowcount > 0
+    )
+
+
+def record_station_certificate(db: sqlite_utils.Database, cs_id: str, certificate: dict[str, Any]) -> None:
+    """Merge `{id, type, pem, status, command_id}` into the station's certificates, inside a write job."""
+    row = {"cs_id": cs_id, **certificate, "updated_at": utc_now_iso()}
+    db["station_certificates"].upsert(row, pk=("cs_id", "id"))

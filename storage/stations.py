@@ -1,0 +1,110 @@
+"""Registered stations as the management API sees them: auth upsert, detail with connectors, list, delete."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import sqlite_utils
+
+from storage import utc_now_iso
+from storage.database import Store
+
+AUTH_FIELDS = ("security_profile", "password_hash", "invalid_username_allowed")
+# Rows that only mean something while the station exists; transactions, meter values and events stay as history.
+DEPENDENT_TABLES = ("connectors", "status_history", "station_settings", "station_certificates", "commands", "device_model")
+
+
+def save_station_auth(store: Store, cs_id: str, auth: dict[str, Any]) -> dict[str, Any] | None:
+    """Create the station or replace only its auth fields; returns the row as it was before (None if new)."""
+    now = utc_now_iso()
+    values = {name: auth.get(name) for name in AUTH_FIELDS}
+    values["invalid_username_allowed"] = int(bool(values["invalid_username_allowed"]))
+
+    def job(db: sqlite_utils.Database) -> dict[str, Any] | None:
+        before = find_station(db, cs_id)
+        if before is None:
+            db["stations"].insert({"id": cs_id, **values, "created_at": now, "updated_at": now, "connected": 0})
+        else:
+            db["stations"].update(cs_id, {**values, "updated_at": now})
+        return before
+
+    return store.write(job)
+
+
+def find_station(db: sqlite_utils.Database, cs_id: str) -> dict[str, Any] | None:
+    """The station row, inside a read or write job."""
+    return next(db["stations"].rows_where("id = ?", [cs_id], limit=1), None)
+
+
+def get_station(store: Store, cs_id: str) -> dict[str, Any] | None:
+    """The station row, or None."""
+    return store.read(lambda db: find_station(db, cs_id))
+
+
+def get_station_detail(store: Store, cs_id: str) -> dict[str, Any] | None:
+    """The station row with its `connectors`, or None."""
+
+    def read(db: sqlite_utils.Database) -> dict[str, Any] | None:
+        station = find_station(db, cs_id)
+        if station is not None:
+            station["connectors"] = _connectors(db, [cs_id]).get(cs_id, [])
+        return station
+
+    return store.read(read)
+
+
+def list_stations(store: Store, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Stations ordered by id, each with its `connectors`."""
+
+    def read(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+        stations = list(db["stations"].rows_where(order_by="id", limit=limit, offset=offset))
+        connectors = _connectors(db, [station["id"] for station in stations])
+        for station in stations:
+            station["connectors"] = connectors.get(station["id"], [])
+        return stations
+
+    return store.read(read)
+
+
+def _connectors(db: sqlite_utils.Database, cs_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    if not cs_ids:
+        return found
+    marks = ", ".join("?" for _ in cs_ids)
+    rows = db["connectors"].rows_where(f"cs_id IN ({marks})", cs_ids, order_by="cs_id, evse_id, connector_id")
+    for row in rows:
+        found.setdefault(row["cs_id"], []).append(row)
+    return found
+
+
+def delete_station(store: Store, cs_id: str) -> bool:
+    """Delete the station and the rows that depend on it; False when it did not exist."""
+
+    def job(db: sqlite_utils.Database) -> bool:
+        if find_station(db, cs_id) is None:
+            return False
+        for table in DEPENDENT_TABLES:
+            db.execute(f"DELETE FROM [{table}] WHERE cs_id = ?", [cs_id])
+        db.execute("DELETE FROM stations WHERE id = ?", [cs_id])
+        return True
+
+    return store.write(job)
+
+
+def record_setting(
+    db: sqlite_utils.Database, cs_id: str, name: str, value: str, status: str, command_id: int | None
+) -> None:
+    """Set one requested setting of the station (value, status, its command), inside a write job."""
+    row = {"cs_id": cs_id, "name": name, "value": value, "status": status, "command_id": command_id}
+    db["station_settings"].upsert({**row, "updated_at": utc_now_iso()}, pk=("cs_id", "name"))
+
+
+def write_if_station(store: Store, cs_id: str, job: Callable[[sqlite_utils.Database], None]) -> bool:
+    """Run `job(db)` in one write only if the station still exists; False when it does not."""
+
+    def guarded(db: sqlite_utils.Database) -> bool:
+        if find_station(db, cs_id) is None:
+            return False
+        job(db)
+        return True
+
+    return store.write(guarded)

@@ -1,0 +1,30 @@
+"""Authorization tokens as the management API writes and lists them."""
+from __future__ import annotations
+
+from typing import Any
+
+from storage import utc_now_iso
+from storage.database import Store
+
+COLUMNS = (
+    "uid", "country_code", "party_id", "type", "contract_id", "visual_number",
+    "issuer", "group_id", "valid", "language_code", "cache_mode",
+)  # fmt: skip
+
+
+def save_token(store: Store, token: dict[str, Any]) -> None:
+    """Create or replace the token with this uid; lastUpdated becomes now."""
+    row = {name: token.get(name) for name in COLUMNS}
+    row["valid"] = int(bool(row["valid"]))
+    row["last_updated"] = utc_now_iso()
+    store.write(lambda db: db["tokens"].upsert(row, pk="uid"))
+
+
+def get_token(store: Store, uid: str) -> dict[str, Any] | None:
+    """The token with exactly this uid, or None."""
+    return store.read(lambda db: next(db["tokens"].rows_where("uid = ?", [uid], limit=1), None))
+
+
+def list_tokens(store: Store, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Tokens ordered by uid."""
+    return store.read(lambda db: list(db["tokens"].rows_where(order_by="uid", limit=limit, offset=offset)))
