@@ -71,13 +71,13 @@ class LiveServer:
         return self.urls["ws"]
 
     @classmethod
-    def start(cls, tmp_path: Path, env: dict[str, str] | None = None) -> LiveServer:
+    def start(cls, tmp_path: Path, env: dict[str, str] | None = None, script: Path | None = None) -> LiveServer:
         free_ports = {f"CSMS_{name}_PORT": "0" for name in ("API", "OCPI", "WS", "WSS")}
         full_env = os.environ | free_ports | {"CSMS_DB": str(tmp_path / "live.sqlite3")} | (env or {})
         output = tmp_path / f"server-{time.monotonic_ns()}.out"
         # A file, not a pipe: an undrained pipe would block the server.
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py")],
+            [sys.executable, str(script or ROOT / "app.py")],
             cwd=ROOT,
             env=full_env,
             stdout=output.open("w"),

@@ -1,14 +1,16 @@
 """Gateway fixtures: a live server with short ping/throttle settings, stations written straight into its database."""
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import STATION_PASSWORD, LiveServer, password_hash
+from tests.conftest import STATION_PASSWORD, LiveServer, basic_auth, password_hash
 
 
 def add_station(
@@ -66,17 +68,54 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
     raise AssertionError(f"condition not met within {timeout} s")
 
 
-GATEWAY_ENV = {"CSMS_PING_INTERVAL": "1", "CSMS_AUTH_FAILURE_LIMIT": "5"}
+# A high failure limit: many tests fail handshakes from 127.0.0.1 on purpose; test_throttle sets its own.
+GATEWAY_ENV = {"CSMS_PING_INTERVAL": "1", "CSMS_AUTH_FAILURE_LIMIT": "1000", "CSMS_CALL_TIMEOUT": "5"}
 
 
-def start_server(tmp_path: Path, env: dict[str, str] | None = None) -> LiveServer:
-    server = LiveServer.start(tmp_path, GATEWAY_ENV | (env or {}))
+def start_server(tmp_path: Path, env: dict[str, str] | None = None, script: Path | None = None) -> LiveServer:
+    server = LiveServer.start(tmp_path, GATEWAY_ENV | (env or {}), script=script)
     server.db_path = str(tmp_path / "live.sqlite3")
     return server
 
 
-@pytest.fixture
-def gateway_server(tmp_path: Path) -> Iterator[LiveServer]:
-    server = start_server(tmp_path)
+@pytest.fixture(scope="module")
+def gateway_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server per test module; tests use their own station ids."""
+    server = start_server(tmp_path_factory.mktemp("gateway"))
     yield server
     server.stop()
+
+
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+def cs_id(request: pytest.FixtureRequest) -> str:
+    """A fresh station id for this test."""
+    return f"{request.node.name[:30]}-{next(_ids)}".replace("[", "-").replace("]", "")
+
+
+def ws_connect(server: LiveServer, cs_id: str, subprotocols: list[str] | None = None, password: str | None = STATION_PASSWORD, **kwargs):
+    """A raw synchronous `websockets` client (no OCPP logic), for frame-level tests."""
+    from websockets.sync.client import connect as ws_sync_connect
+
+    headers = basic_auth(cs_id, password) if password is not None else {}
+    return ws_sync_connect(
+        f"{server.ws_url}/{quote(cs_id, safe='')}",
+        subprotocols=subprotocols if subprotocols is not None else ["ocpp1.6"],
+        additional_headers=headers | kwargs.pop("additional_headers", {}),
+        open_timeout=10,
+        **kwargs,
+    )
+
+
+def handshake_status(url: str, headers: dict[str, str] | None = None, subprotocols: list[str] | None = None, **kwargs):
+    """The HTTP response of a refused handshake (status, headers), or None when the upgrade succeeded."""
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect as ws_sync_connect
+
+    try:
+        with ws_sync_connect(url, subprotocols=subprotocols or ["ocpp1.6"], additional_headers=headers or {}, open_timeout=10, **kwargs):
+            return None
+    except InvalidStatus as error:
+        return error.response
