@@ -36,6 +36,7 @@ def test_TC_A_01_basic_auth_valid(server):
 @pytest.mark.parametrize(
     "case, user, password",
     [("TC_A_02_username_not_station_id", "someone-else", None), ("TC_A_03_wrong_password", None, "wrong-password")],
+    ids=["TC_A_02", "TC_A_03"],
 )
 def test_TC_A_02_A_03_bad_basic_auth_is_refused(server, case, user, password):
     cs_id = new_station(server)
@@ -60,6 +61,7 @@ def test_TC_A_02_A_03_bad_basic_auth_is_refused(server, case, user, password):
         ("TC_C_02_local_start_invalid", None, {"Invalid", "Unknown"}),
         ("TC_C_06_local_start_blocked", "blocked", {"Blocked"}),
     ],
+    ids=["TC_C_02", "TC_C_06"],
 )
 def test_TC_C_02_C_06_local_start_refused(server, case, token, expected):
     cs_id = new_station(server)
@@ -126,6 +128,7 @@ def test_TC_C_47_C_48_C_49_master_pass_stops_transactions(server, case):
 @pytest.mark.parametrize(
     "case, known, expected",
     [("TC_C_08_cache_accepted", True, {"Accepted"}), ("TC_C_20_cache_invalid", False, {"Invalid", "Unknown"})],
+    ids=["TC_C_08", "TC_C_20"],
 )
 def test_TC_C_08_C_20_authorization_via_cache(server, case, known, expected):
     cs_id = new_station(server)

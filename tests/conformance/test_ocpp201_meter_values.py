@@ -14,7 +14,9 @@ def meter_rows(server, cs_id: str, transaction_id: str) -> list[dict]:
     return server.api("GET", f"/transactions/{transaction_id}", params={"csId": cs_id}).json()["meterValues"]
 
 
-@pytest.mark.parametrize("case, signed", [("TC_J_01_clock_aligned_idle", False), ("TC_J_04_clock_aligned_signed", True)])
+@pytest.mark.parametrize(
+    "case, signed", [("TC_J_01_clock_aligned_idle", False), ("TC_J_04_clock_aligned_signed", True)], ids=["TC_J_01", "TC_J_04"]
+)
 def test_TC_J_01_J_04_clock_aligned_meter_values_while_idle(server, case, signed):
     cs_id = new_station(server)
     extra = {"signedMeterValue": SIGNED} if signed else {}
@@ -87,6 +89,7 @@ PNC = "org.openchargealliance.iso15118pnc"
         ({"vendorId": PNC, "messageId": "NoSuchMessage"}, "UnknownMessageId"),
         ({"vendorId": PNC, "messageId": "Authorize", "data": "{not json"}, "Rejected"),
     ],
+    ids=["UnknownVendorId", "UnknownMessageId", "Rejected"],
 )
 def test_TC_P_02_data_transfer_not_supported(server, payload, expected):
     cs_id = new_station(server)
