@@ -11,7 +11,7 @@ import pytest
 from ocpp.charge_point import camel_to_snake_case, remove_nones, snake_to_camel_case
 from ocpp.v201 import call
 
-from conftest import LiveServer, station_client
+from tests.conftest import LiveServer, station_client
 
 NOW = "2026-01-01T10:00:00Z"
 _station_numbers = itertools.count(1)

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 import websockets
 
-from conftest import STATION_PASSWORD, basic_auth, station_client
+from tests.conftest import STATION_PASSWORD, basic_auth, station_client
 from ocpp201_support import Transaction, add_token, id_token, new_station, run, server, status  # noqa: F401 (server: fixture)
 
 MASTER_PASS_GROUP = "MASTERPASS"
