@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from marshmallow import INCLUDE, ValidationError, fields, post_dump, validate, validates_schema
@@ -75,6 +76,17 @@ class ChargeStationTriggerSchema(BaseSchema):
     trigger = fields.String(required=True, validate=validate.OneOf(TRIGGERS))
 
 
+def _check_datetime(value: str) -> None:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ValidationError("must be an ISO 8601 date-time") from error
+
+
+def _datetime_field() -> fields.String:
+    return fields.String(validate=_check_datetime, metadata={"format": "date-time"})
+
+
 class _PassThroughSchema(BaseSchema):
     # Fields beyond the documented ones (customData...) go on to the `ocpp` schema check, which judges them.
     class Meta:
@@ -94,7 +106,7 @@ class ChargingScheduleSchema(_PassThroughSchema):
     """An OCPP 2.0.1 ChargingScheduleType."""
 
     id = StrictInteger(required=True)
-    startSchedule = fields.String(metadata={"format": "date-time"})
+    startSchedule = _datetime_field()
     duration = StrictInteger()
     chargingRateUnit = fields.String(required=True, validate=validate.OneOf(RATE_UNITS))
     chargingSchedulePeriod = fields.List(fields.Nested(ChargingSchedulePeriodSchema), required=True)
@@ -123,8 +135,8 @@ class ChargingProfileSchema(_PassThroughSchema):
     chargingProfilePurpose = fields.String(required=True, validate=validate.OneOf(PROFILE_PURPOSES))
     chargingProfileKind = fields.String(required=True, validate=validate.OneOf(PROFILE_KINDS))
     recurrencyKind = fields.String(validate=validate.OneOf(RECURRENCY_KINDS))
-    validFrom = fields.String(metadata={"format": "date-time"})
-    validTo = fields.String(metadata={"format": "date-time"})
+    validFrom = _datetime_field()
+    validTo = _datetime_field()
     transactionId = fields.String(validate=validate.Length(max=36))
     chargingSchedule = OneOrManyNested(ChargingScheduleSchema, required=True)
 
