@@ -46,10 +46,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live.stop()
 
 
-def new_station(server: LiveServer) -> str:
-    """A registered station id (securityProfile 0, Basic auth with conftest's password)."""
+def new_station(server: LiveServer, **registration: Any) -> str:
+    """A registered station id (by default securityProfile 0, Basic auth with conftest's password)."""
     cs_id = f"CS201-{next(_station_numbers)}"
-    server.register(cs_id)
+    server.register(cs_id, **registration)
     return cs_id
 
 
