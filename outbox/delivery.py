@@ -97,10 +97,11 @@ class Delivery:
         return row["evse_id"] if row and row["status"] == "active" else None
 
     def _send(self, command: dict[str, Any], call: PlannedCall) -> Reply:
-        request = results.masked_request(self.version, call)
-        message_id = f"{command['id']}-{command['attempts'] + 1}-{random.getrandbits(32):08x}"
-        rows.mark_sent(self.store, command["id"], call.action, request, message_id)
-        return self.link.send_call(call.action, call.payload, self.config.call_timeout)
+        rows.mark_sent(self.store, command["id"], call.action, results.masked_request(self.version, call))
+        reply = self.link.send_call(call.action, call.payload, self.config.call_timeout)
+        if reply.message_id:
+            rows.note_message_id(self.store, command["id"], reply.message_id)
+        return reply
 
     # -- outcomes ------------------------------------------------------------------------------------
     def _retry(self, command: dict[str, Any], why: str, answers: dict[str, Any]) -> None:

@@ -41,15 +41,19 @@ def get_command(store: Store, command_id: int) -> dict[str, Any] | None:
     return _decode(store.read(lambda db: next(db["commands"].rows_where("id = ?", [command_id], limit=1), None)))
 
 
-def mark_sent(store: Store, command_id: int, action: str, request: Any, message_id: str) -> None:
-    """Record what went out and when; the attempt counts from here."""
+def mark_sent(store: Store, command_id: int, action: str, request: Any) -> None:
+    """Record what goes out and when, before it is sent; the attempt counts from here."""
     now = utc_now_iso()
     store.write(
         lambda db: db["commands"].update(
-            command_id,
-            {"status": "sent", "action": action, "request": json.dumps(request), "message_id": message_id, "sent_at": now},
+            command_id, {"status": "sent", "action": action, "request": json.dumps(request), "sent_at": now}
         )
     )
+
+
+def note_message_id(store: Store, command_id: int, message_id: str) -> None:
+    """The OCPP message id the call went out with (best-effort: it only helps reading logs)."""
+    store.write_later(lambda db: db["commands"].update(command_id, {"message_id": message_id}))
 
 
 def save_progress(store: Store, command_id: int, response: Any) -> None:
