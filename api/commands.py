@@ -138,7 +138,8 @@ class Commands(MethodView):
         return commands.list_commands(storage.current(), cs_id, page["offset"], page["limit"])
 
 
-@blp.route("/cs/<cs_id>/commands/<int:command_id>")
+# SQLite integers are 64-bit: a larger id can name no command.
+@blp.route("/cs/<cs_id>/commands/<int(max=9223372036854775807):command_id>")
 class Command(MethodView):
     @blp.response(200, CommandSchema)
     @blp.alt_response(404, schema=StatusSchema, description="Unknown charge station or command")
