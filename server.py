@@ -13,12 +13,15 @@ from gevent.pywsgi import WSGIServer
 
 from app import create_app
 from config import Config
-from gateway import connections, hooks
+from gateway import connections, hooks, outbox_link
 from gateway.service import Gateway
 from gateway.wsgi import build_servers
+from outbox.service import Outbox
 from storage import Store, station_runtime
 
 log = logging.getLogger(__name__)
+
+SWITCH_INTERVAL = 0.0005
 
 
 @dataclass
@@ -49,9 +52,15 @@ def build_listeners(config: Config, store: Store, gateway: Gateway) -> list[List
 
 def serve(config: Config) -> None:
     """Open the database, start every listener, block until SIGINT or SIGTERM, then stop cleanly."""
+    # SQLite COMMITs run on gevent's threadpool; each socket call on the hub releases the GIL and, with the
+    # default 5 ms switch interval, may wait that long to get it back while a batch runs (a GIL convoy).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     store = Store(config.db_path)
     station_runtime.reset_connections(store)
     gateway = Gateway(config, store, connections, hooks)
+    outbox = Outbox(store, config)
+    outbox_link.attach(outbox, hooks, store)
+    outbox.start()
     listeners = build_listeners(config, store, gateway)
     gateway.start()
     for listener in listeners:
@@ -69,6 +78,7 @@ def serve(config: Config) -> None:
         gevent.signal_handler(signum, stop.set)
     stop.wait()
     log.info("stopping")
+    outbox.stop()
     gateway.stop()
     for listener in listeners:
         listener.server.stop(timeout=5)

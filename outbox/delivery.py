@@ -77,6 +77,19 @@ class Delivery:
                 rows.save_progress(self.store, command["id"], {"results": answers})
         self._completed(command, calls, replies, answers)
 
+    def accept_late(self, command: dict[str, Any], reply: Reply) -> None:
+        """Finish a single-call command with an answer that arrived after its timeout."""
+        try:
+            calls = self._plan(command, {})
+        except NotExpressible:
+            return
+        if command["operation"] == "reconfigure" or len(calls) != 1:
+            return  # settings are resent key by key; a late answer for one of them is only logged
+        if reply.kind == "error":
+            self._failed_call(command, calls[0], reply)
+        elif reply.kind == "result":
+            self._completed(command, calls, [reply.payload or {}], {})
+
     # -- planning and sending ---------------------------------------------------------------------
     def _plan(self, command: dict[str, Any], answered: dict[str, str]) -> list[PlannedCall]:
         pending = None

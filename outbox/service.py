@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from config import Config
-from outbox.delivery import Delivery, StationLink, seconds_until_due
+from outbox.delivery import Delivery, Reply, StationLink, seconds_until_due
 from storage import outbox as rows
 from storage.database import Store
 
@@ -77,7 +77,7 @@ class Outbox:
         """The station is connected and may receive commands (its boot was accepted, or pending: provisioning only)."""
         with self._lock:
             old = self._loops.get(cs_id)
-            if old is not None and old.link is link and old.provisioning_only == provisioning_only:
+            if old is not None and old.link == link and old.provisioning_only == provisioning_only:
                 old.wake.set()
                 return
             if old is not None:
@@ -91,11 +91,17 @@ class Outbox:
         """The connection closed: stop its loop (a newer connection's loop is left alone)."""
         with self._lock:
             loop = self._loops.get(cs_id)
-            if loop is None or loop.link is not link:
+            if loop is None or loop.link != link:
                 return
             del self._loops[cs_id]
         loop.stopped = True
         loop.wake.set()
+
+    def late_reply(self, cs_id: str, link: StationLink, reply: Reply) -> None:
+        """An answer that came after its call timed out still completes the command waiting for its retry."""
+        command = rows.find_by_message_id(self.store, cs_id, reply.message_id)
+        if command is not None and command["status"] == "pending":
+            Delivery(self.store, self.config, cs_id, link).accept_late(command, reply)
 
     def loop_ended(self, loop: _StationLoop) -> None:
         with self._lock:

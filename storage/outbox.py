@@ -41,6 +41,15 @@ def get_command(store: Store, command_id: int) -> dict[str, Any] | None:
     return _decode(store.read(lambda db: next(db["commands"].rows_where("id = ?", [command_id], limit=1), None)))
 
 
+def find_by_message_id(store: Store, cs_id: str, message_id: str) -> dict[str, Any] | None:
+    """The station's command last sent with this OCPP message id, or None."""
+    return _decode(
+        store.read(
+            lambda db: next(db["commands"].rows_where("cs_id = ? AND message_id = ?", [cs_id, message_id], limit=1), None)
+        )
+    )
+
+
 def mark_sent(store: Store, command_id: int, action: str, request: Any) -> None:
     """Record what goes out and when, before it is sent; the attempt counts from here."""
     now = utc_now_iso()
