@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 MAX_KEY_16 = 50
 MAX_VALUE_16 = 500
+# Basic auth passwords the station will send: OCPP 1.6 AuthorizationKey in bytes, 2.0.1 BasicAuthPassword in characters.
+AUTHORIZATION_KEY_BYTES = (16, 20)
+BASIC_AUTH_PASSWORD_CHARACTERS = (16, 40)
 _CHARS = r"[A-Za-z0-9*\-_=:+|@.]+"
 # The original's form c(;ci)?(;e)?/v(;vi)?(;attributeType)?, with its character set.
 _NAME_201 = re.compile(
@@ -50,16 +53,24 @@ def problem_16(name: str, value: str) -> str | None:
         return f"an OCPP 1.6 key has 1-{MAX_KEY_16} characters"
     if len(value) > MAX_VALUE_16:
         return f"an OCPP 1.6 value has at most {MAX_VALUE_16} characters"
+    low, high = AUTHORIZATION_KEY_BYTES
+    if name == "AuthorizationKey" and not low <= len(value.encode()) <= high:
+        return f"an OCPP 1.6 AuthorizationKey has {low}-{high} bytes"
     return None
 
 
 def problem_201(name: str, value: str) -> str | None:
     """Why `name = value` cannot be an OCPP 2.0.1 variable setting, or None."""
-    if parse_201_name(name) is None:
+    parsed = parse_201_name(name)
+    if parsed is None:
         return (
             "an OCPP 2.0.1 name is <component>[;<instance>][;<evseId>]/<variable>"
             "[;<instance>][;Actual|Target|MinSet|MaxSet]"
         )
+    low, high = BASIC_AUTH_PASSWORD_CHARACTERS
+    is_password = (parsed.component, parsed.variable) == ("SecurityCtrlr", "BasicAuthPassword")
+    if is_password and not low <= len(value) <= high:
+        return f"an OCPP 2.0.1 BasicAuthPassword has {low}-{high} characters"
     return None
 
 

@@ -105,6 +105,14 @@ def test_reconfigure_body_must_be_an_object(api, station) -> None:
         ("2.0.1", "Comp/Var;inst", "1", True),
         ("2.0.1", "Comp#/Var", "1", False),
         ("2.0.1", "Comp/Var", "v" * 501, True),
+        ("1.6", "AuthorizationKey", "k" * 16, True),
+        ("1.6", "AuthorizationKey", "k" * 20, True),
+        ("1.6", "AuthorizationKey", "k" * 15, False),
+        ("1.6", "AuthorizationKey", "é" * 11, False),
+        ("2.0.1", "SecurityCtrlr/BasicAuthPassword", "p" * 16, True),
+        ("2.0.1", "SecurityCtrlr/BasicAuthPassword", "p" * 41, False),
+        ("2.0.1", "SecurityCtrlr/BasicAuthPassword;Actual", "short", False),
+        (None, "AuthorizationKey", "short", False),
         (None, "HeartbeatInterval", "60", True),
         (None, "Comp/Var", "60", True),
     ],
@@ -118,9 +126,12 @@ def test_reconfigure_checks_names_for_the_known_version(api, station_of, version
 
 
 def test_reconfigure_masks_passwords_in_the_command_view(api, station) -> None:
-    api("post", f"/cs/{station}/reconfigure", json={"AuthorizationKey": "0123456789abcdef01", "HeartbeatInterval": "5"})
+    body = {"AuthorizationKey": "0123456789abcdef01", "SecurityCtrlr/BasicAuthPassword": "p" * 20, "HeartbeatInterval": "5"}
+    assert api("post", f"/cs/{station}/reconfigure", json=body).status_code == 200
     [command] = api("get", f"/cs/{station}/commands").get_json()
-    assert command["params"] == {"AuthorizationKey": "********", "HeartbeatInterval": "5"}
+    assert command["params"] == {
+        "AuthorizationKey": "********", "SecurityCtrlr/BasicAuthPassword": "********", "HeartbeatInterval": "5",
+    }  # fmt: skip
 
 
 # -- certificates ----------------------------------------------------------------------------
