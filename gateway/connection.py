@@ -6,6 +6,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+import gevent
 from gevent.event import Event
 from gevent.lock import Semaphore
 from ocpp.exceptions import InternalError, OCPPError
@@ -160,6 +161,9 @@ class Connection:
         try:
             for raw in self.ws.messages():
                 self._on_message(raw)
+                # A station that answers at once would find its next frame already waiting and keep this
+                # greenlet running without ever passing through the hub: let the other stations have a turn.
+                gevent.sleep(0)
         finally:
             self._closed = True
             pending = self._pending

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
@@ -23,6 +24,8 @@ class GatewayHandler(WSGIHandler):
         self._deadline = gevent.Timeout(self.server.gateway.config.handshake_timeout)
         self._deadline.start()
         try:
+            # Small request/answer frames: never let Nagle hold an answer back waiting for an ACK.
+            self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if tls.is_tls(self.socket):
                 self.socket.do_handshake()
             super().handle()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 from storage import utc_now_iso
@@ -50,10 +51,25 @@ def mark_disconnected(store: Store, cs_id: str) -> None:
     store.write(job)
 
 
+# Last-seen times waiting for the writer, per store: one job per batch updates them all (a job per Heartbeat
+# made the writer's per-job savepoints the largest cost of a Heartbeat).
+_unseen: weakref.WeakKeyDictionary[Store, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 def mark_seen(store: Store, cs_id: str) -> None:
-    """Refresh last seen; best-effort, batched with the next commit."""
-    now = utc_now_iso()
-    store.write_later(lambda db: db.execute("UPDATE stations SET last_seen = ? WHERE id = ?", [now, cs_id]))
+    """Refresh last seen; best-effort, coalesced into one UPDATE per commit batch."""
+    buffer = _unseen.get(store)
+    if buffer is None:
+        buffer = _unseen[store] = {}
+        store.write_later(lambda db: _flush_seen(db, store, buffer))
+    buffer[cs_id] = utc_now_iso()
+
+
+def _flush_seen(db: Any, store: Store, buffer: dict[str, str]) -> None:
+    if _unseen.get(store) is buffer:
+        del _unseen[store]  # later marks start a new buffer with its own job
+    rows = [(seen, cs_id) for cs_id, seen in list(buffer.items())]
+    db.conn.executemany("UPDATE stations SET last_seen = ? WHERE id = ?", rows)
 
 
 def save_boot(store: Store, cs_id: str, facts: dict[str, Any], boot_status: str) -> None:
