@@ -21,8 +21,6 @@ from storage import Store, station_runtime
 
 log = logging.getLogger(__name__)
 
-SWITCH_INTERVAL = 0.0005
-
 
 @dataclass
 class Listener:
@@ -52,9 +50,6 @@ def build_listeners(config: Config, store: Store, gateway: Gateway) -> list[List
 
 def serve(config: Config) -> None:
     """Open the database, start every listener, block until SIGINT or SIGTERM, then stop cleanly."""
-    # SQLite COMMITs run on gevent's threadpool; each socket call on the hub releases the GIL and, with the
-    # default 5 ms switch interval, may wait that long to get it back while a batch runs (a GIL convoy).
-    sys.setswitchinterval(SWITCH_INTERVAL)
     store = Store(config.db_path)
     station_runtime.reset_connections(store)
     gateway = Gateway(config, store, connections, hooks)
