@@ -1,10 +1,22 @@
 """Management API blueprints, one module per resource; BLUEPRINTS is what create_app registers."""
 from __future__ import annotations
 
-from api import certificates, commands, locations, parties, station_reports, stations, tokens, transactions
+from api import (
+    certificates,
+    commands,
+    locations,
+    parties,
+    station_commands,
+    station_reports,
+    stations,
+    tokens,
+    transactions,
+)
 from api.errors import Blueprint
 
 BLUEPRINTS: list[Blueprint] = [
     module.blp
-    for module in (stations, commands, station_reports, tokens, certificates, parties, locations, transactions)
+    for module in (
+        stations, commands, station_commands, station_reports, tokens, certificates, parties, locations, transactions
+    )
 ]

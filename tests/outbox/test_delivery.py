@@ -227,3 +227,30 @@ def test_no_second_command_while_the_first_is_outstanding(tmp_path):
         server.stop()
     assert statuses == ["pending", "sent"]
     assert [first[1]["requestedMessage"], second[1]["requestedMessage"]] == ["StatusNotification", "BootNotification"]
+
+
+@pytest.mark.parametrize(
+    "version, path, body, action, expected",
+    [
+        ("1.6", "reset", {"type": "Hard"}, "Reset", {"type": "Hard"}),
+        ("2.0.1", "unlock-connector", {"evseId": 1}, "UnlockConnector", {"evseId": 1, "connectorId": 1}),
+        ("1.6", "get-configuration", {"keys": ["HeartbeatInterval"]}, "GetConfiguration", {"key": ["HeartbeatInterval"]}),
+    ],
+)
+def test_typed_endpoint_reaches_the_station_and_the_result_is_readable(server, version, path, body, action, expected):
+    server.register("CS11")
+
+    async def scenario():
+        async with recording_station(server, "CS11", version) as station:
+            queued = server.api("POST", f"/cs/CS11/{path}", json=body)
+            assert queued.status_code == 202, queued.text
+            received = await station.next_call()
+            done = await asyncio.to_thread(wait_for_command, server, "CS11", lambda c: c["status"] == "completed")
+            return received, done, queued.json()["id"]
+
+    received, done, command_id = run(scenario())
+    assert received == (action, expected)
+    assert done["id"] == command_id and done["action"] == action
+    stored = server.api("GET", f"/cs/CS11/commands/{command_id}").json()
+    if action == "GetConfiguration":
+        assert stored["response"]["configurationKey"][0]["key"] == "HeartbeatInterval"

@@ -1,0 +1,72 @@
+"""POST /cs/{csId}/call and the typed command endpoints: validation per OCPP version, queued commands."""
+from __future__ import annotations
+
+import pytest
+
+from outbox.typed import OPERATIONS
+from storage import station_runtime
+
+
+@pytest.fixture
+def stations(client, store):
+    for cs_id, version in (("cs16", "1.6"), ("cs201", "2.0.1"), ("new", None)):
+        assert client.post(f"/api/v0/cs/{cs_id}", json={"securityProfile": 0}).status_code == 201
+        if version:
+            station_runtime.mark_connected(store, cs_id, version, None)
+    return client
+
+
+@pytest.mark.parametrize(
+    "cs_id, path, body, action, payload",
+    [
+        ("cs16", "call", {"action": "GetConfiguration", "payload": {"key": ["HeartbeatInterval"]}},
+         "GetConfiguration", {"key": ["HeartbeatInterval"]}),
+        ("cs201", "call", {"action": "GetBaseReport", "payload": {"requestId": 1, "reportBase": "FullInventory"}},
+         "GetBaseReport", {"requestId": 1, "reportBase": "FullInventory"}),
+        ("cs16", "reset", {"type": "Immediate"}, "Reset", {"type": "Hard"}),
+        ("cs201", "reset", {"type": "Soft"}, "Reset", {"type": "OnIdle"}),
+        ("cs16", "unlock-connector", {"evseId": 2}, "UnlockConnector", {"connectorId": 2}),
+        ("cs201", "clear-cache", {}, "ClearCache", {}),
+        ("cs16", "change-availability", {"operationalStatus": "Inoperative", "evseId": 1},
+         "ChangeAvailability", {"connectorId": 1, "type": "Inoperative"}),
+    ],
+)
+def test_queued_as_the_versions_call(stations, cs_id, path, body, action, payload):
+    response = stations.post(f"/api/v0/cs/{cs_id}/{path}", json=body)
+    assert response.status_code == 202, response.json
+    command = response.json
+    assert (command["status"], command["operation"], command["params"]) == ("pending", "call", {"action": action, "payload": payload})
+    listed = stations.get(f"/api/v0/cs/{cs_id}/commands/{command['id']}").json
+    assert listed["id"] == command["id"]
+
+
+@pytest.mark.parametrize(
+    "cs_id, path, body, error",
+    [
+        ("cs16", "call", {"action": "BootNotification", "payload": {}}, "not a CSMS-initiated OCPP 1.6 action"),
+        ("cs16", "call", {"action": "GetBaseReport", "payload": {}}, "not a CSMS-initiated OCPP 1.6 action"),
+        ("cs201", "call", {"action": "Reset", "payload": {"type": "Hard"}}, "body.payload"),
+        ("cs201", "call", {"action": "Reset"}, "body.payload"),
+        ("cs16", "reset", {"type": "Sometime"}, "body.type"),
+        ("cs16", "get-base-report", {"reportBase": "FullInventory"}, "no OCPP 1.6 form"),
+        ("cs201", "remote-stop", {}, "body.transactionId"),
+        ("cs16", "remote-stop", {"transactionId": "abc"}, "transactionId"),
+        ("cs16", "send-local-list", {"listVersion": 1, "updateType": "Full", "tokens": ["nobody"]}, "nobody"),
+    ],
+)
+def test_bad_bodies_are_400(stations, cs_id, path, body, error):
+    response = stations.post(f"/api/v0/cs/{cs_id}/{path}", json=body)
+    assert response.status_code == 400
+    assert error in response.json["error"]
+
+
+def test_unknown_version_is_409_and_unknown_station_404(stations):
+    assert stations.post("/api/v0/cs/new/reset", json={"type": "Hard"}).status_code == 409
+    assert stations.post("/api/v0/cs/nobody/reset", json={"type": "Hard"}).status_code == 404
+    assert stations.post("/api/v0/cs/nobody/call", json={"action": "Reset", "payload": {}}).status_code == 404
+
+
+def test_every_typed_operation_has_an_endpoint(app):
+    spec = app.test_client().get("/api/v0/openapi.json").json
+    operation_ids = {op["operationId"] for item in spec["paths"].values() for op in item.values() if isinstance(op, dict) and "operationId" in op}
+    assert {f"{name}ChargeStation" for name in OPERATIONS} <= operation_ids
