@@ -117,7 +117,7 @@ class SetChargingProfile(MethodView):
         try:
             request = build_request(profile, find_active_evse)
             if version == "1.6":
-                check_expressible_in_16(request["chargingProfile"])
+                check_expressible_in_16(request, find_active_evse)
         except ProfileError as error:
             abort(400, message=str(error))
 

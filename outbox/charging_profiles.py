@@ -60,7 +60,7 @@ def to_ocpp16(
         raise NotExpressible(f"{purpose} has no OCPP 1.6 equivalent")
     schedules = _schedules(profile)
     if len(schedules) != 1:
-        raise NotExpressible(f"OCPP 1.6 takes one charging schedule, this profile has {len(schedules)}")
+        raise NotExpressible(f"an OCPP 1.6 station takes exactly one charging schedule, this profile has {len(schedules)}")
     converted: dict[str, Any] = {"chargingProfileId": profile["id"], "chargingProfilePurpose": _PURPOSES_16[purpose]}
     converted.update({name: profile[name] for name in _COPIED if name in profile})
     converted["chargingSchedule"] = _schedule_16(schedules[0])

@@ -17,6 +17,7 @@ from handlers.routing import validate
 from outbox import results
 from outbox.charging_profiles import NotExpressible
 from outbox.plan import PlannedCall, plan_calls
+from storage import commands
 from storage import outbox as rows
 from storage import utc_now_iso
 from storage.database import Store
@@ -110,7 +111,7 @@ class Delivery:
         return row["evse_id"] if row and row["status"] == "active" else None
 
     def _send(self, command: dict[str, Any], call: PlannedCall) -> Reply:
-        rows.mark_sent(self.store, command["id"], call.action, results.masked_request(self.version, call))
+        rows.mark_sent(self.store, command["id"], call.action, call.payload)
         reply = self.link.send_call(call.action, call.payload, self.config.call_timeout)
         if reply.message_id:
             rows.note_message_id(self.store, command["id"], reply.message_id)
@@ -170,7 +171,7 @@ class Delivery:
             if password is not None:
                 rows.save_password_hash(db, self.cs_id, _password_hash(password))
             if reset:
-                rows.queue_follow_up(db, self.cs_id, "call", {"action": "Reset", "payload": results.RESET_TYPES[self.version]}, "automatic")
+                commands.queue_command(db, self.cs_id, "call", {"action": "Reset", "payload": results.RESET_TYPES[self.version]}, "automatic")
 
         rows.finish(self.store, command["id"], "completed", {"results": statuses}, follow_up)
 

@@ -50,18 +50,3 @@ def certificate_status(call: PlannedCall, result: dict[str, Any]) -> str | None:
     except ValueError:
         return None
     return inner.get("status") if isinstance(inner, dict) else None
-
-
-def masked_request(version: str | None, call: PlannedCall) -> dict[str, Any]:
-    """The payload as the API may show it: a password value replaced by asterisks."""
-    if call.action == "ChangeConfiguration" and call.payload.get("key") == PASSWORD_SETTINGS["1.6"]:
-        return {**call.payload, "value": "********"}
-    if call.action == "SetVariables":
-        items = [
-            {**item, "attributeValue": "********"}
-            if (item["component"]["name"], item["variable"]["name"]) == ("SecurityCtrlr", "BasicAuthPassword")
-            else item
-            for item in call.payload["setVariableData"]
-        ]
-        return {"setVariableData": items}
-    return call.payload

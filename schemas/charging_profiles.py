@@ -6,6 +6,7 @@ from typing import Any, Callable
 from ocpp.exceptions import OCPPError
 
 from handlers.routing import validate
+from outbox.charging_profiles import NotExpressible, to_ocpp16
 
 STATION_WIDE_PURPOSES = ("ChargingStationMaxProfile", "TxDefaultProfile")
 
@@ -41,13 +42,9 @@ def build_request(profile: dict[str, Any], find_active_evse: Callable[[str], int
     return request
 
 
-def check_expressible_in_16(profile: dict[str, Any]) -> None:
-    """Refuse what OCPP 1.6's SetChargingProfile cannot express."""
-    schedules = profile["chargingSchedule"]
-    if len(schedules) != 1:
-        raise ProfileError("an OCPP 1.6 station takes exactly one charging schedule")
-    schedule = schedules[0]
-    if "salesTariff" in schedule:
-        raise ProfileError("an OCPP 1.6 station cannot take a salesTariff")
-    if any("phaseToUse" in period for period in schedule["chargingSchedulePeriod"]):
-        raise ProfileError("an OCPP 1.6 station cannot take phaseToUse")
+def check_expressible_in_16(request: dict[str, Any], find_active_evse: Callable[[str], int | None]) -> None:
+    """Refuse what OCPP 1.6's SetChargingProfile cannot express (the conversion the outbox will make)."""
+    try:
+        to_ocpp16(request, find_active_evse)
+    except NotExpressible as error:
+        raise ProfileError(str(error)) from error

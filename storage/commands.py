@@ -35,7 +35,8 @@ def has_pending_command(db: sqlite_utils.Database, cs_id: str, operation: str, p
     return next(db["commands"].rows_where(where, args, limit=1), None) is not None
 
 
-def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+def decode_command(row: dict[str, Any]) -> dict[str, Any]:
+    """A commands row with its JSON columns decoded."""
     for column in JSON_COLUMNS:
         if row.get(column) is not None:
             try:
@@ -49,7 +50,7 @@ def list_commands(store: Store, cs_id: str, offset: int, limit: int) -> list[dic
     """The station's commands, newest first."""
     return store.read(
         lambda db: [
-            _decoded(row)
+            decode_command(row)
             for row in db["commands"].rows_where("cs_id = ?", [cs_id], order_by="id DESC", limit=limit, offset=offset)
         ]
     )
@@ -58,4 +59,4 @@ def list_commands(store: Store, cs_id: str, offset: int, limit: int) -> list[dic
 def get_command(store: Store, cs_id: str, command_id: int) -> dict[str, Any] | None:
     """One command of the station, or None."""
     row = store.read(lambda db: next(db["commands"].rows_where("cs_id = ? AND id = ?", [cs_id, command_id]), None))
-    return _decoded(row) if row is not None else None
+    return decode_command(row) if row is not None else None

@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from storage import utc_now_iso
+from storage.commands import decode_command
 from storage.database import Store
 
 OPEN_STATES = ("pending", "sent")
@@ -18,12 +19,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _decode(row: dict[str, Any] | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    for name in ("params", "request", "response"):
-        if row.get(name) is not None:
-            row[name] = json.loads(row[name])
-    return row
+    return None if row is None else decode_command(row)
 
 
 def next_command(store: Store, cs_id: str, provisioning_only: bool = False) -> dict[str, Any] | None:
@@ -145,21 +141,6 @@ def stations_with_new_commands(store: Store, after_id: int) -> tuple[int, set[st
 def max_command_id(store: Store) -> int:
     """The highest command id so far (0 for none)."""
     return store.read(lambda db: db.execute("SELECT coalesce(max(id), 0) FROM commands").fetchone()[0])
-
-
-def queue_follow_up(db: sqlite_utils.Database, cs_id: str, operation: str, params: Any, origin: str) -> int:
-    """Queue a command the outbox decided on itself (inside the caller's write job)."""
-    return db["commands"].insert(
-        {
-            "cs_id": cs_id,
-            "operation": operation,
-            "params": json.dumps(params),
-            "status": "pending",
-            "attempts": 0,
-            "origin": origin,
-            "created_at": utc_now_iso(),
-        }
-    ).last_pk
 
 
 def save_setting_statuses(db: sqlite_utils.Database, cs_id: str, command_id: int, statuses: dict[str, str]) -> None:

@@ -1,9 +1,9 @@
 """OCPP 2.0.1 BootNotification and Heartbeat."""
 from __future__ import annotations
 
+from handlers.boot import accept_boot, heartbeat
 from handlers.routing import CallContext
 from handlers.v201 import routes
-from storage import station_runtime, utc_now_iso
 
 
 @routes.on("BootNotification")
@@ -19,11 +19,7 @@ def boot_notification(ctx: CallContext, payload: dict) -> dict:
         "imsi": modem.get("imsi"),
         "boot_reason": payload["reason"],
     }
-    station_runtime.save_boot(ctx.store, ctx.cs_id, facts, "Accepted")
-    return {"status": "Accepted", "currentTime": utc_now_iso(), "interval": ctx.config.heartbeat_interval}
+    return accept_boot(ctx, facts)
 
 
-@routes.on("Heartbeat")
-def heartbeat(ctx: CallContext, payload: dict) -> dict:
-    station_runtime.mark_seen(ctx.store, ctx.cs_id)
-    return {"currentTime": utc_now_iso()}
+routes.on("Heartbeat")(heartbeat)
