@@ -115,19 +115,26 @@ class Gateway:
                     connection.ping()
 
     def _watch_loop(self) -> None:
-        """Close connections whose station was deleted or whose profile or password changed (re-register)."""
         while True:
             self._changed.wait(WATCH_ANYWAY)
             self._changed.clear()
-            connections = {connection.cs_id: connection for connection in self.registry}
-            if connections:
-                current = station_runtime.get_credentials(self.store, list(connections))
-                for cs_id, connection in connections.items():
-                    if cs_id not in current:
-                        connection.close(*CLOSE_REMOVED)
-                    elif tuple(current[cs_id]) != tuple(connection.credentials):
-                        connection.close(*CLOSE_CREDENTIALS_CHANGED)
+            try:
+                self._close_revoked()
+            except Exception:  # a locked or busy database must not end the watch
+                log.exception("checking station credentials failed")
             gevent.sleep(WATCH_EVERY)
+
+    def _close_revoked(self) -> None:
+        """Close connections whose station was deleted or whose profile or password changed (re-register)."""
+        connections = {connection.cs_id: connection for connection in self.registry}
+        if not connections:
+            return
+        current = station_runtime.get_credentials(self.store, list(connections))
+        for cs_id, connection in connections.items():
+            if cs_id not in current:
+                connection.close(*CLOSE_REMOVED)
+            elif tuple(current[cs_id]) != tuple(connection.credentials):
+                connection.close(*CLOSE_CREDENTIALS_CHANGED)
 
 
 def request_headers(environ: dict) -> dict[str, str]:

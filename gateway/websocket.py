@@ -13,16 +13,15 @@ from wsproto import ConnectionType, WSConnection
 from wsproto.connection import ConnectionState
 from wsproto.events import (
     AcceptConnection,
-    BytesMessage,
     CloseConnection,
     Message,
     Ping,
-    Pong,
     Request,
     TextMessage,
 )
 from wsproto.extensions import PerMessageDeflate
 from wsproto.frame_protocol import Opcode, RsvBits
+from wsproto.utilities import RemoteProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +81,11 @@ class WebSocket:
         request = b"GET / HTTP/1.1\r\n" + b"".join(
             f"{name}: {value}\r\n".encode("latin-1") for name, value in headers.items()
         )
-        self.protocol.receive_data(request + b"\r\n")
-        event = next(self.protocol.events())
+        try:
+            self.protocol.receive_data(request + b"\r\n")
+            event = next(self.protocol.events(), None)
+        except RemoteProtocolError as error:
+            raise WebSocketClosed(f"not a WebSocket handshake: {error}") from error
         if not isinstance(event, Request):
             raise WebSocketClosed(f"not a WebSocket handshake: {event!r}")
         extensions = [BoundedDeflate(deflate_window_bits)] if deflate_window_bits else []

@@ -27,21 +27,29 @@ class GatewayHandler(WSGIHandler):
             # Small request/answer frames: never let Nagle hold an answer back waiting for an ACK.
             self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if tls.is_tls(self.socket):
-                self.socket.do_handshake()
+                try:
+                    self.socket.do_handshake()
+                except OSError as error:  # ssl.SSLError too: untrusted or expired client certificate, not TLS
+                    log.info("TLS handshake from %s failed: %s", self._peer(), error)
+                    return
             super().handle()
         except gevent.Timeout as timeout:
             if timeout is not self._deadline:
                 raise
-            log.info("handshake from %s timed out", self.client_address[0] if self.client_address else "?")
-        except OSError as error:  # also ssl.SSLError: untrusted or expired client certificate, not TLS at all
-            log.info("TLS handshake from %s failed: %s", self.client_address[0] if self.client_address else "?", error)
+            log.info("handshake from %s timed out", self._peer())
         finally:
             self._deadline.close()
 
+    def _peer(self) -> str:
+        return self.client_address[0] if isinstance(self.client_address, tuple) else str(self.client_address)
+
     def handle_one_response(self) -> None:
         gateway = self.server.gateway
-        peer = self.client_address[0] if isinstance(self.client_address, tuple) else str(self.client_address)
-        decision = gateway.admit(self.environ, self.socket, peer)
+        try:
+            decision = gateway.admit(self.environ, self.socket, self._peer())
+        except Exception:
+            log.exception("handshake check from %s failed", self._peer())
+            decision = Refusal(500, "the CSMS failed to check this handshake")
         if isinstance(decision, Refusal):
             self.application = decision
             self.close_connection = True
@@ -51,7 +59,10 @@ class GatewayHandler(WSGIHandler):
         self.close_connection = True
         self.status = "101 Switching Protocols"
         self.log_request = lambda: None  # one line per connection is logged by the gateway instead
-        gateway.serve(self.socket, self.rfile, self.environ, decision)
+        try:
+            gateway.serve(self.socket, self.rfile, self.environ, decision)
+        except Exception:
+            log.exception("[%s] connection failed", decision.cs_id)
 
 
 class GatewayServer(WSGIServer):
