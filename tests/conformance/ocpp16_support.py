@@ -113,6 +113,20 @@ async def queue_call(server: LiveServer, cs_id: str, action: str, payload: dict[
     return await queue(server, cs_id, "call", {"action": action, "payload": payload})
 
 
+def _seed(server: LiveServer, cs_id: str, path: str, body: dict[str, Any]) -> None:
+    response = server.api("POST", f"/cs/{cs_id}/{path}", json=body)
+    assert response.status_code == 200, response.text
+
+
+async def seed(server: LiveServer, cs_id: str, station: Station16, path: str, body: dict[str, Any]
+               ) -> tuple[tuple[str, dict[str, Any]], dict[str, Any]]:
+    """A seed operation (`reconfigure`, `trigger`, `certificates`, `setchargingprofile`, answered 200): the call the
+    station receives and the station's newest command once finished."""
+    await asyncio.to_thread(_seed, server, cs_id, path, body)
+    received = await station.next_call()
+    return received, await finished(server, cs_id)
+
+
 def _finished(server: LiveServer, cs_id: str, command_id: int | None, timeout: float) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     command: dict[str, Any] = {}
