@@ -25,6 +25,11 @@ FINAL = ("completed", "failed")
 # Short retries so a case whose station answers Failed (retried like a timeout) ends within seconds.
 CALLS_ENV = {"CSMS_CALL_TIMEOUT": "10", "CSMS_COMMAND_RETRY_DELAY": "0.5", "CSMS_COMMAND_MAX_ATTEMPTS": "2"}
 _numbers = itertools.count(1)
+# Answers of a well-behaved station to calls that stations.py's defaults leave unanswered (NotImplemented).
+ACCEPTED = {"status": "Accepted"}
+CALL_DEFAULTS: dict[str, Answer] = {action: ACCEPTED for action in (
+    "UpdateFirmware", "GetLog", "CustomerInformation", "RequestStopTransaction", "ChangeAvailability",
+    "SetNetworkProfile", "DeleteCertificate", "ClearCache", "Reset", "TriggerMessage", "InstallCertificate")}
 
 
 @pytest.fixture(scope="module")
@@ -127,19 +132,24 @@ def run_case(server: LiveServer, scenario: CaseScenario, answers: dict[str, Answ
     cs_id = cs_id or new_station(server)
 
     async def session() -> Any:
-        async with recording_station(server, cs_id, "2.0.1", answers) as recorder:
+        async with recording_station(server, cs_id, "2.0.1", {**CALL_DEFAULTS, **(answers or {})}) as recorder:
             return await scenario(Case(server, cs_id, recorder))
 
     return asyncio.run(asyncio.wait_for(session(), 90))
 
 
-async def reboot(case: Case, reason: str = "RemoteReset", answers: dict[str, Answer] | None = None, **connect: Any) -> dict[str, Any]:
-    """The station comes back after a reboot: a new connection and a BootNotification with `reason`; the answer."""
-    async with recording_station(case.server, case.cs_id, "2.0.1", answers, boot=False, **connect) as recorder:
+async def reboot(
+    case: Case, reason: str = "RemoteReset", after: CaseScenario | None = None, answers: dict[str, Answer] | None = None, **connect: Any
+) -> dict[str, Any]:
+    """The station comes back after a reboot: a new connection, a BootNotification with `reason` and a status,
+    then `after` (on the new connection); the boot's answer."""
+    async with recording_station(case.server, case.cs_id, "2.0.1", {**CALL_DEFAULTS, **(answers or {})}, boot=False, **connect) as recorder:
         again = Case(case.server, case.cs_id, recorder)
         station = {"model": "Conformance-201", "vendorName": "CSMS tests", "serialNumber": "SN-1"}
         answer = await again.send("BootNotification", {"chargingStation": station, "reason": reason})
         await again.status("Available")
+        if after is not None:
+            await after(again)
         return answer
 
 
