@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 import weakref
 from typing import Any
 
@@ -52,12 +53,20 @@ def mark_disconnected(store: Store, cs_id: str) -> None:
 
 
 # Last-seen times waiting for the writer, per store: one job per batch updates them all (a job per Heartbeat
-# made the writer's per-job savepoints the largest cost of a Heartbeat).
+# made the writer's per-job savepoints the largest cost of a Heartbeat). A station marked again within
+# SEEN_RESOLUTION seconds is not written again: last seen is kept to about a second.
 _unseen: weakref.WeakKeyDictionary[Store, dict[str, str]] = weakref.WeakKeyDictionary()
+_marked: weakref.WeakKeyDictionary[Store, dict[str, float]] = weakref.WeakKeyDictionary()
+SEEN_RESOLUTION = 1.0
 
 
 def mark_seen(store: Store, cs_id: str) -> None:
     """Refresh last seen; best-effort, coalesced into one UPDATE per commit batch."""
+    marked = _marked.setdefault(store, {})
+    now = time.monotonic()
+    if now - marked.get(cs_id, -SEEN_RESOLUTION) < SEEN_RESOLUTION:
+        return
+    marked[cs_id] = now
     buffer = _unseen.get(store)
     if buffer is None:
         buffer = _unseen[store] = {}
