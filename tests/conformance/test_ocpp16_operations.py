@@ -3,8 +3,6 @@
 station receives, that the station's answer completes the command, and what the station reports afterwards."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ocpp16_support import (  # noqa: F401 (server: fixture)
@@ -24,14 +22,9 @@ def _operation(server, path: str, body: dict, answers: dict | None = None):
     return run(server, cs_id, scenario, answers)
 
 
-def _body(event: dict) -> dict:
-    body = event["body"]
-    return json.loads(body) if isinstance(body, str) else body
-
-
 def _notifications(server, cs_id: str, action: str) -> list[str]:
     """The statuses of the station's stored `action` notifications, oldest first."""
-    found = [_body(event) for event in events(server, cs_id) if event["type"] == action]
+    found = [event["body"] for event in events(server, cs_id) if event["type"] == action]
     return [body["status"] for body in reversed(found)]
 
 
