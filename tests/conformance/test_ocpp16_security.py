@@ -176,6 +176,22 @@ def test_TC_076_delete_certificate_failed_or_not_found(server, answer):
     assert (command["status"], command["response"]) == ("completed", {"status": answer})
 
 
+def test_TC_074_lead_in_sign_certificate_rejected_until_a_ca_exists(server):
+    """Not TC_074 itself (still missing): the ExtendedTriggerMessage goes out and completes, but without a CA the
+    station's SignCertificate is answered Rejected, so no CertificateSigned follows (PKI, build order 6)."""
+    cs_id = new_station(server)
+    csr = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n"
+
+    async def scenario(station):
+        received, command = await seed(server, cs_id, station, "trigger", {"trigger": "SignChargingStationCertificate"})
+        return received, command, await send(station, "SignCertificate", {"csr": csr})
+
+    received, command, signed = run(server, cs_id, scenario)
+    assert received == ("ExtendedTriggerMessage", {"requestedMessage": "SignChargePointCertificate"})
+    assert (command["status"], command["response"]) == ("completed", {"status": "Accepted"})
+    assert signed == {"status": "Rejected"}
+
+
 def test_TC_077_invalid_charge_point_certificate_security_event(server):
     cs_id = new_station(server)
     # A chain that is not for this station (wrong CN, unknown CA): the station refuses it and reports why.
