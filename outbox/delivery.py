@@ -118,10 +118,15 @@ class Delivery:
         return reply
 
     # -- outcomes ------------------------------------------------------------------------------------
-    def _retry(self, command: dict[str, Any], why: str, answers: dict[str, Any]) -> None:
+    def _retry(self, command: dict[str, Any], why: str, answers: dict[str, Any], last_response: Any = None) -> None:
         attempts = command["attempts"] + 1
         if attempts >= self.config.command_max_attempts:
-            rows.finish(self.store, command["id"], "failed", {"error": {"code": why, "description": f"no answer after {attempts} attempts"}, "results": answers})
+            outcome: dict[str, Any] = {"error": {"code": why, "description": f"gave up after {attempts} attempts"}}
+            if answers:
+                outcome["results"] = answers
+            if last_response is not None:
+                outcome["lastResponse"] = last_response
+            rows.finish(self.store, command["id"], "failed", outcome)
             return
         delay = min(self.config.command_retry_delay * 2 ** (attempts - 1), 600) * random.uniform(0.8, 1.2)
         rows.retry_later(self.store, command["id"], attempts, delay, why)
@@ -156,7 +161,7 @@ class Delivery:
                 rows.finish(self.store, command["id"], "failed", {"error": {"code": "NoInstallStatus", "description": "the station's answer carries no install status"}, "response": response})
                 return
             if status not in results.FINAL_CERTIFICATE_STATUSES:
-                self._retry(command, f"install {status}", {})
+                self._retry(command, f"install {status}", {}, response)
                 return
             rows.finish(self.store, command["id"], "completed", response, lambda db: rows.save_certificate_status(db, self.cs_id, command["id"], status))
             return
