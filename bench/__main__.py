@@ -148,13 +148,26 @@ def idle_row(workdir: Path, stations: int, compression: bool) -> Row:
         server.stop()
 
 
-def echo_row(workdir: Path, stations: int, duration: float) -> Row:
+def throughput_rows(workdir: Path, stations: int, duration: float, rate: float, repeat: int) -> list[Row]:
+    """Echo and CSMS full-speed runs taken in turns, the best of `repeat` each (the box is shared: a burst of
+    someone else's work lands on one run, not on both figures); then the fixed-rate run."""
     echo = Process([sys.executable, "-m", "bench.echo"], dict(os.environ), workdir / "echo.out")
+    server, url = start_csms(workdir, compression=False)
     try:
-        url = echo.wait_for(r"^listening echo (\S+)$").group(1)
-        return run_load(url, stations, duration, 0, False, echo, "bare echo (gevent + simple-websocket)")
+        echo_url = echo.wait_for(r"^listening echo (\S+)$").group(1)
+        echo_runs, csms_runs = [], []
+        for _ in range(repeat):
+            echo_runs.append(run_load(echo_url, stations, duration, 0, False, echo, "bare echo (gevent + simple-websocket)"))
+            csms_runs.append(run_load(url, stations, duration, 0, True, server, "CSMS Heartbeat, full speed"))
+        fixed = run_load(url, stations, duration, rate, True, server, f"CSMS Heartbeat, {rate:.0f} msg/s")
+        return [max(echo_runs, key=_rate), max(csms_runs, key=_rate), fixed]
     finally:
         echo.stop()
+        server.stop()
+
+
+def _rate(row: Row) -> float:
+    return row.msg_per_s or 0.0
 
 
 def print_table(rows: list[Row]) -> None:
@@ -176,19 +189,14 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 10)))
     parser.add_argument("--rate", type=float, default=float(os.environ.get("BENCH_RATE", 1000)),
                         help="msg/s of the fixed-rate run")
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 2)),
+                        help="full-speed runs of each server, best kept")
     args = parser.parse_args()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="csms-bench-") as tmp:
         workdir = Path(tmp)
         register_stations(workdir / "bench.sqlite3", max(args.stations, args.idle))
-        rows.append(echo_row(workdir, args.stations, args.duration))
-        server, url = start_csms(workdir, compression=False)
-        try:
-            rows.append(run_load(url, args.stations, args.duration, 0, True, server, "CSMS Heartbeat, full speed"))
-            rows.append(run_load(url, args.stations, args.duration, args.rate, True, server,
-                                 f"CSMS Heartbeat, {args.rate:.0f} msg/s"))
-        finally:
-            server.stop()
+        rows.extend(throughput_rows(workdir, args.stations, args.duration, args.rate, args.repeat))
         rows.append(idle_row(workdir, args.idle, compression=True))
         rows.append(idle_row(workdir, args.idle, compression=False))
     print_table(rows)
