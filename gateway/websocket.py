@@ -35,7 +35,7 @@ class BoundedDeflate(PerMessageDeflate):
 
     def __init__(self, window_bits: int) -> None:
         super().__init__()
-        self.limit = window_bits
+        self.limit = min(max(window_bits, 9), 15)  # what RFC 7692 allows
 
     def accept(self, offer: str) -> bool | None | str:
         answer = super().accept(offer)
