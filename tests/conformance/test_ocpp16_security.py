@@ -24,6 +24,10 @@ from tests.gateway.certs import Issued, issue
 ORG = "ACME"
 
 
+# These cases refuse many handshakes from 127.0.0.1 on purpose; the throttle has its own tests (tests/gateway).
+UNTHROTTLED = {"CSMS_AUTH_FAILURE_LIMIT": "1000"}
+
+
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict:
     directory = tmp_path_factory.mktemp("pki16")
@@ -39,7 +43,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.fixture(scope="module")
 def server(pki: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer.start(Path(tmp_path_factory.mktemp("tls16")), pki["env"])
+    live = LiveServer.start(Path(tmp_path_factory.mktemp("tls16")), pki["env"] | UNTHROTTLED)
     yield live
     live.stop()
 
