@@ -73,6 +73,11 @@ class CallContext:
 Handler = Callable[[CallContext, dict], dict]
 
 
+def message_family(ocpp_version: str) -> str:
+    """The version whose message shapes we build and read: 2.1 keeps 2.0.1's for every message we use."""
+    return "1.6" if ocpp_version == "1.6" else "2.0.1"
+
+
 def error_code(error: OCPPError, ocpp_version: str) -> str:
     """The CALLERROR code of `error` as the given OCPP version spells it."""
     code = error.code

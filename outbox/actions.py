@@ -27,3 +27,5 @@ CSMS_ACTIONS: dict[str, frozenset[str]] = {
         }
     ),
 }  # fmt: skip
+# 2.1 keeps every 2.0.1 operation (its own additions are not sent by us yet).
+CSMS_ACTIONS["2.1"] = CSMS_ACTIONS["2.0.1"]

@@ -13,7 +13,7 @@ from ocpp.exceptions import OCPPError
 from ocpp.messages import MessageType
 
 from config import Config
-from handlers.routing import validate
+from handlers.routing import message_family, validate
 from outbox import results
 from outbox.charging_profiles import NotExpressible
 from outbox.plan import PlannedCall, plan_calls
@@ -169,14 +169,15 @@ class Delivery:
 
     def _finish_reconfigure(self, command: dict[str, Any], statuses: dict[str, str]) -> None:
         password = results.accepted_password(self.version, command["params"], statuses)
-        reset = self.config.reset_on_reboot_required and results.needs_reset(statuses)
+        needs_reset = self.config.reset_on_reboot_required and results.needs_reset(statuses)
+        reset = {"action": "Reset", "payload": results.RESET_TYPES[message_family(self.version)]}
 
         def follow_up(db: Any) -> None:
             rows.save_setting_statuses(db, self.cs_id, command["id"], statuses)
             if password is not None:
                 rows.save_password_hash(db, self.cs_id, _password_hash(password))
-            if reset:
-                commands.queue_command(db, self.cs_id, "call", {"action": "Reset", "payload": results.RESET_TYPES[self.version]}, "automatic")
+            if needs_reset:
+                commands.queue_command(db, self.cs_id, "call", reset, "automatic")
 
         rows.finish(self.store, command["id"], "completed", {"results": statuses}, follow_up)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from handlers.routing import message_family
 from outbox.plan import PASSWORD_SETTINGS, PlannedCall, parse_variable_name
 
 # Answers after which an install is over; Failed is retried like a timeout.
@@ -27,7 +28,7 @@ def setting_statuses(version: str, call: PlannedCall, result: dict[str, Any]) ->
 
 def accepted_password(version: str, settings: dict[str, str], statuses: dict[str, str]) -> str | None:
     """The new Basic auth password when the station accepted it, else None (the old one stays, OCPP A01)."""
-    name = PASSWORD_SETTINGS.get(version)
+    name = PASSWORD_SETTINGS[message_family(version)]
     if name in statuses and statuses[name] in ("Accepted", "RebootRequired"):
         return settings[name]
     return None

@@ -8,13 +8,13 @@ from typing import Any, Callable, NamedTuple
 from ocpp.exceptions import OCPPError
 from ocpp.messages import MessageType
 
-from handlers.routing import validate
+from handlers.routing import message_family, validate
 from outbox.charging_profiles import NotExpressible, to_ocpp16
 from outbox.plan import parse_variable_name
 from storage.database import Store
 from storage.token_lookup import find_token
 
-VERSIONS = ("1.6", "2.0.1")
+VERSIONS = ("1.6", "2.0.1", "2.1")
 Payload = dict[str, Any]
 Call = tuple[str, Payload]
 Builder = Callable[[Payload, str, Store | None], Call]
@@ -413,7 +413,7 @@ def build_call(operation: str, body: dict, ocpp_version: str, store: Store | Non
     spec = OPERATIONS[operation]
     _check_body(operation, body, spec.fields)
     try:
-        action, payload = spec.build(body, ocpp_version, store)
+        action, payload = spec.build(body, message_family(ocpp_version), store)
     except NotExpressible as error:
         raise TypedCallError(str(error)) from error
     return action, _validated(action, payload, ocpp_version)

@@ -377,7 +377,7 @@ ERRORS: list[tuple[str, Any, str, str]] = [
     ),
     ("triggerMessage", {"requestedMessage": "DiagnosticsStatusNotification"}, "2.0.1", "OCPP 2.0.1 TriggerMessage"),
     ("nonsense", {}, "1.6", "unknown operation 'nonsense'"),
-    ("reset", {"type": "Hard"}, "2.1", "OCPP version '2.1'"),
+    ("reset", {"type": "Hard"}, "9.9", "OCPP version '9.9'"),
 ]
 
 
@@ -405,8 +405,20 @@ def test_refuses_with_a_clear_message(operation, body, version, words):
     assert words in str(raised.value)
 
 
+CASES_201 = [case for case in CASES if case[2] == "2.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "body", "version", "action", "payload"), CASES_201, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES_201)]
+)
+def test_21_gets_the_201_call_checked_against_the_21_schema(operation, body, version, action, payload):
+    assert build_call(operation, body, "2.1") == (action, payload)
+    validate(MessageType.Call, action, payload, "2.1")
+
+
 def test_every_operation_is_covered_in_each_version():
     covered = {(case[0], case[2]) for case in CASES + ERRORS} | {("sendLocalList", "1.6"), ("sendLocalList", "2.0.1")}
+    covered |= {(operation, "2.1") for operation, version in covered if version == "2.0.1"}
     assert {(operation, version) for operation in OPERATIONS for version in typed.VERSIONS} <= covered
 
 
