@@ -1,6 +1,8 @@
 """Prometheus collectors shared by the API, the gateway and the outbox (registered once per process)."""
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter("csms_http_requests_total", "Management API requests", ["method", "status"])
@@ -13,3 +15,10 @@ OCPP_HANDLING_SECONDS = Histogram(
 )
 AUTH_FAILURES = Counter("csms_station_auth_failures_total", "Refused station handshakes", ["reason"])
 COMMANDS = Counter("csms_commands_total", "Outbox commands by final state", ["action", "status"])
+
+
+def observe_station_call(version: str, action: str, routes: Any, outcome: str, seconds: float) -> None:
+    """Count a station CALL we answered; unknown actions share one label so stations cannot grow the series."""
+    label = action if action in routes.handlers else "unknown"
+    OCPP_MESSAGES.labels(version, "in", label, outcome).inc()
+    OCPP_HANDLING_SECONDS.labels(version, label).observe(seconds)

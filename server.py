@@ -16,6 +16,7 @@ from config import Config
 from gateway import connections, hooks, outbox_link
 from gateway.service import Gateway
 from gateway.wsgi import build_servers
+from metrics import STATIONS_CONNECTED
 from outbox.service import Outbox
 from storage import Store, station_runtime
 
@@ -53,6 +54,7 @@ def serve(config: Config) -> None:
     store = Store(config.db_path)
     station_runtime.reset_connections(store)
     gateway = Gateway(config, store, connections, hooks)
+    STATIONS_CONNECTED.set_function(lambda: len(connections))
     outbox = Outbox(store, config)
     outbox_link.attach(outbox, hooks, store)
     outbox.start()

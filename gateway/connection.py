@@ -12,6 +12,7 @@ from gevent.lock import Semaphore
 from ocpp.exceptions import InternalError, OCPPError
 from ocpp.messages import MessageType
 
+import metrics
 from config import Config
 from gateway import rpc
 from gateway.registry import Hooks, Registry
@@ -194,16 +195,20 @@ class Connection:
             store=self._store, config=self._config, log=self.log, extra={"connection": self},
         )
         result: dict | None = None
+        started, outcome = time.perf_counter(), "result"
         try:
             result = self._routes.handle_call(ctx, frame.payload)
             reply = rpc.result(frame.message_id, result)
         except OCPPError as error:
+            outcome = error.code
             self.log.warning("%s %s: CALLERROR %s %s", trimmed(frame.action, 60), frame.message_id, error.code, trimmed(error.description or "", 120))
             reply = rpc.error_from(error, frame.message_id, self.ocpp_version)
         except Exception:
+            outcome = "InternalError"
             self.log.exception("%s %s: failed", trimmed(frame.action, 60), frame.message_id)
             reply = rpc.error_from(InternalError(description="the CSMS failed to handle this message"), frame.message_id, self.ocpp_version)
         self._send(reply)
+        metrics.observe_station_call(self.ocpp_version, frame.action, self._routes, outcome, time.perf_counter() - started)
         if frame.action == "BootNotification" and result is not None and result.get("status") == "Accepted":
             self.is_boot_accepted = True
             self._hooks.fire("boot_accepted", self)

@@ -11,6 +11,7 @@ from cryptography import x509
 
 import handlers
 from config import Config
+from metrics import AUTH_FAILURES
 from gateway import auth, tls
 from gateway.throttle import Throttle
 from handlers.routing import SUBPROTOCOLS, StationLog
@@ -127,6 +128,7 @@ class Handshake:
 
     def _fail(self, cs_id: str, transport: Transport, refusal: Refusal, known: bool) -> Refusal:
         self.throttle.fail(f"address {transport.address}", f"station {cs_id}")
+        AUTH_FAILURES.labels(str(refusal.status)).inc()
         StationLog(log, {"cs_id": cs_id}).warning(
             "handshake from %s refused: %d %s", transport.address, refusal.status, refusal.reason
         )

@@ -13,6 +13,7 @@ from ocpp.exceptions import OCPPError
 from ocpp.messages import MessageType
 
 from config import Config
+from metrics import COMMANDS
 from handlers.routing import message_family, validate
 from outbox import results
 from outbox.charging_profiles import NotExpressible
@@ -59,7 +60,7 @@ class Delivery:
         try:
             calls = self._plan(command, progress or {})
         except NotExpressible as error:
-            rows.finish(self.store, command["id"], "failed", {"error": {"code": "NotExpressible", "description": str(error)}})
+            self._finish(command, "failed", {"error": {"code": "NotExpressible", "description": str(error)}})
             log.warning("[%s] command %s cannot be sent: %s", self.cs_id, command["id"], error)
             return
         answers: dict[str, Any] = dict(progress or {})
@@ -118,6 +119,11 @@ class Delivery:
         return reply
 
     # -- outcomes ------------------------------------------------------------------------------------
+    def _finish(self, command: dict[str, Any], status: str, response: Any, follow_up: Any = None) -> None:
+        rows.finish(self.store, command["id"], status, response, follow_up)
+        operation = command["operation"]
+        COMMANDS.labels(command["params"]["action"] if operation == "call" else operation, status).inc()
+
     def _retry(self, command: dict[str, Any], why: str, answers: dict[str, Any], last_response: Any = None) -> None:
         attempts = command["attempts"] + 1
         if attempts >= self.config.command_max_attempts:
@@ -126,7 +132,7 @@ class Delivery:
                 outcome["results"] = answers
             if last_response is not None:
                 outcome["lastResponse"] = last_response
-            rows.finish(self.store, command["id"], "failed", outcome)
+            self._finish(command, "failed", outcome)
             return
         delay = min(self.config.command_retry_delay * 2 ** (attempts - 1), 600) * random.uniform(0.8, 1.2)
         rows.retry_later(self.store, command["id"], attempts, delay, why)
@@ -146,7 +152,7 @@ class Delivery:
         ):
             rows.set_params(self.store, command["id"], {**params, "variant": "oca"})
             return
-        rows.finish(self.store, command["id"], "failed", {"error": reply.error})
+        self._finish(command, "failed", {"error": reply.error})
         log.warning("[%s] command %s: CALLERROR %s", self.cs_id, command["id"], code)
 
     def _completed(self, command: dict[str, Any], calls: list[PlannedCall], replies: list[dict[str, Any]], answers: dict[str, Any]) -> None:
@@ -158,14 +164,14 @@ class Delivery:
         if operation == "installCertificate":
             status = results.certificate_status(calls[0], replies[0])
             if status is None:
-                rows.finish(self.store, command["id"], "failed", {"error": {"code": "NoInstallStatus", "description": "the station's answer carries no install status"}, "response": response})
+                self._finish(command, "failed", {"error": {"code": "NoInstallStatus", "description": "the station's answer carries no install status"}, "response": response})
                 return
             if status not in results.FINAL_CERTIFICATE_STATUSES:
                 self._retry(command, f"install {status}", {}, response)
                 return
-            rows.finish(self.store, command["id"], "completed", response, lambda db: rows.save_certificate_status(db, self.cs_id, command["id"], status))
+            self._finish(command, "completed", response, lambda db: rows.save_certificate_status(db, self.cs_id, command["id"], status))
             return
-        rows.finish(self.store, command["id"], "completed", response)
+        self._finish(command, "completed", response)
 
     def _finish_reconfigure(self, command: dict[str, Any], statuses: dict[str, str]) -> None:
         password = results.accepted_password(self.version, command["params"], statuses)
@@ -179,7 +185,7 @@ class Delivery:
             if needs_reset:
                 commands.queue_command(db, self.cs_id, "call", reset, "automatic")
 
-        rows.finish(self.store, command["id"], "completed", {"results": statuses}, follow_up)
+        self._finish(command, "completed", {"results": statuses}, follow_up)
 
 
 def _password_hash(password: str) -> str:
