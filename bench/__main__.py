@@ -1,4 +1,4 @@
-"""Run the benchmark: `python -m bench [--stations N] [--idle M] [--duration S] [--rate R]` (loopback only)."""
+"""Run the benchmark: `python -m bench [--stations N] [--idle M] [--duration S] [--rate R] [--repeat K]` (loopback only)."""
 from __future__ import annotations
 
 import argparse
@@ -29,6 +29,7 @@ class Row:
     p99_ms: float | None = None
     rss_mib: float | None = None
     cpu_percent: float | None = None
+    note: str = ""
 
 
 class Process:
@@ -93,44 +94,102 @@ def start_csms(workdir: Path, compression: bool) -> tuple[Process, str]:
     return process, process.wait_for(r"^listening ws (\S+)$").group(1)
 
 
+CLIENTS: list[subprocess.Popen] = []  # every load process started, killed at exit whatever happened
+
+
 def start_clients(url: str, stations: int, extra: list[str], processes: int | None = None) -> list[subprocess.Popen]:
-    """Load processes sharing `stations`; returns once every one has connected and booted its share."""
+    """Load processes sharing `stations`; returns once every one has connected and set up its share."""
     processes = processes or LOAD_PROCESSES
     share = stations // processes
     clients = []
     for n in range(processes):
         count = share if n < processes - 1 else stations - share * n
         args = [sys.executable, "-m", "bench.load", "--url", url, "--stations", str(count), "--first", str(n * share)]
-        clients.append(subprocess.Popen(args + extra, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        client = subprocess.Popen(args + extra, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        clients.append(client)
+        CLIENTS.append(client)
     for client in clients:
         assert client.stdout is not None
-        line = client.stdout.readline().strip()
+        line = client.stdout.readline().strip()  # the client gives up its set-up after load.SETUP_TIMEOUT
         if line != "READY":
             raise RuntimeError(f"load client failed: {line!r}")
     return clients
 
 
-def finish_clients(clients: list[subprocess.Popen]) -> list[dict]:
+def finish_clients(clients: list[subprocess.Popen], timeout: float) -> list[dict]:
     """Tell the waiting clients to go, and collect their JSON results."""
     for client in clients:
         assert client.stdin is not None
         client.stdin.write("go\n")
         client.stdin.flush()
-    return [json.loads(client.communicate(timeout=300)[0].splitlines()[-1]) for client in clients]
+    return [json.loads(client.communicate(timeout=timeout)[0].splitlines()[-1]) for client in clients]
 
 
-def run_load(url: str, stations: int, duration: float, rate: float, boot: bool, server: Process, name: str) -> Row:
-    """Heartbeats from `stations` over LOAD_PROCESSES clients; server CPU counted over the run only."""
-    extra = ["--duration", str(duration), "--rate", str(rate / LOAD_PROCESSES if rate else 0)] + ([] if boot else ["--no-boot"])
+def kill_clients() -> None:
+    for client in CLIENTS:
+        if client.poll() is None:
+            client.kill()
+            client.wait(timeout=10)
+
+
+def count_rows(db_path: Path, tables: tuple[str, ...]) -> dict[str, int]:
+    """Rows per table, read through a fresh read-only connection (WAL: sees every committed batch)."""
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    try:
+        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+    finally:
+        db.close()
+
+
+@dataclass
+class Load:
+    """One kind of traffic: the load client's mode and what each timed message must leave in the database."""
+    mode: str
+    label: str  # short, for the echo and reference rows and the ratios
+    csms_name: str  # the CSMS row
+    rows_per_message: dict[str, int]  # table -> rows each answered message adds (the set-up's rows excluded)
+    setup_rows: dict[str, int]  # table -> rows each station's set-up adds
+
+
+HEARTBEAT = Load("heartbeat", "Heartbeat", "CSMS Heartbeat, full speed", {}, {})
+METER16 = Load("meter16", "1.6 MeterValues", "CSMS 1.6 MeterValues (10 sampled values, persisted)", {"meter_values": 10},
+               {})
+TXEVENT = Load("txevent201", "2.0.1 TransactionEvent", "CSMS 2.0.1 TransactionEvent (persisted)",
+               {"transaction_events": 1, "meter_values": 4}, {"transaction_events": 1})
+
+
+def run_load(url: str, stations: int, duration: float, rate: float, boot: bool, server: Process, name: str,
+             load: Load = HEARTBEAT, db_path: Path | None = None) -> Row:
+    """`load` from `stations` over LOAD_PROCESSES clients; server CPU counted over the timed run only. With
+    `db_path`, the rows the run added are counted and checked against the answered messages."""
+    extra = ["--mode", load.mode, "--duration", str(duration), "--rate", str(rate / LOAD_PROCESSES if rate else 0)]
+    extra += [] if boot else ["--no-boot"]
+    tables = tuple(load.rows_per_message)
+    before = count_rows(db_path, tables) if db_path and tables else {}
     clients = start_clients(url, stations, extra)
     cpu_before, started = server.cpu_seconds(), time.monotonic()
-    results = finish_clients(clients)
+    results = finish_clients(clients, timeout=duration + 120)
     cpu = 100 * (server.cpu_seconds() - cpu_before) / (time.monotonic() - started)
     latencies = sorted(value for result in results for value in result["latencies_ms"])
     sent = sum(result["sent"] for result in results)
+    errors = sum(result["errors"] for result in results)
     seconds = max(result["seconds"] for result in results)
-    return Row(name, stations, sent / seconds, statistics.median(latencies), latencies[int(len(latencies) * 0.99)],
-               server.rss_mib(), cpu)
+    if errors:
+        raise RuntimeError(f"{name}: {errors} of {sent} messages answered with a CALLERROR")
+    row = Row(name, stations, sent / seconds, statistics.median(latencies), latencies[int(len(latencies) * 0.99)],
+              server.rss_mib(), cpu)
+    if before:
+        after = count_rows(db_path, tables)
+        found = {table: after[table] - before[table] for table in tables}
+        expected = {table: sent * per + stations * load.setup_rows.get(table, 0)
+                    for table, per in load.rows_per_message.items()}
+        row.note = f"{name}: {sent:,} messages -> " + ", ".join(
+            f"{table} +{found[table]:,} rows (expected {expected[table]:,})" for table in tables)
+        if found != expected:
+            raise RuntimeError(f"persisted rows do not match the answered messages: {row.note}")
+    return row
 
 
 def idle_row(workdir: Path, stations: int, compression: bool) -> Row:
@@ -141,29 +200,60 @@ def idle_row(workdir: Path, stations: int, compression: bool) -> Row:
         clients = start_clients(url, stations, ["--mode", "idle", "--compression", "deflate"], processes=1)
         time.sleep(2)
         rss = server.rss_mib()
-        finish_clients(clients)
+        finish_clients(clients, timeout=60)
         name = f"idle, deflate {'on' if compression else 'off'} ({(rss - baseline) * 1024 / stations:.0f} KiB/station)"
         return Row(name, stations, rss_mib=rss)
     finally:
         server.stop()
 
 
-def throughput_rows(workdir: Path, stations: int, duration: float, rate: float, repeat: int) -> list[Row]:
-    """Echo and CSMS full-speed runs taken in turns, the best of `repeat` each (the box is shared: a burst of
-    someone else's work lands on one run, not on both figures); then the fixed-rate run."""
+def start_reference(workdir: Path) -> tuple[Process, str]:
+    """bench/reference_csms.py (the `ocpp` package's ChargePoint + sqlite3), on a database of its own."""
+    db_path = workdir / "reference.sqlite3"
+    process = Process([sys.executable, "-m", "bench.reference_csms", str(db_path)], dict(os.environ),
+                      workdir / "reference.out")
+    return process, process.wait_for(r"^listening reference (\S+)$").group(1)
+
+
+ECHO = "bare echo (gevent + simple-websocket)"
+REFERENCE = "ocpp ChargePoint CSMS (asyncio + sqlite3)"
+# (load, with the reference too) in the order each round runs them
+LOADS = ((HEARTBEAT, True), (METER16, True), (TXEVENT, False))
+
+
+def throughput_rows(workdir: Path, stations: int, duration: float, rate: float, repeat: int) -> dict[str, Row]:
+    """Echo, CSMS and reference full-speed runs taken in turns for each load, the best of `repeat` each (the box is
+    shared: a burst of someone else's work lands on one run, not on every figure); then the fixed-rate run.
+    The echo server gets the same frames as the CSMS (it sends each one back)."""
     echo = Process([sys.executable, "-m", "bench.echo"], dict(os.environ), workdir / "echo.out")
-    server, url = start_csms(workdir, compression=False)
+    server = reference = None
     try:
+        server, url = start_csms(workdir, compression=False)
+        reference, reference_url = start_reference(workdir)
         echo_url = echo.wait_for(r"^listening echo (\S+)$").group(1)
-        echo_runs, csms_runs = [], []
+        csms_db, reference_db = workdir / "bench.sqlite3", workdir / "reference.sqlite3"
+        runs: dict[str, list[Row]] = {}
         for _ in range(repeat):
-            echo_runs.append(run_load(echo_url, stations, duration, 0, False, echo, "bare echo (gevent + simple-websocket)"))
-            csms_runs.append(run_load(url, stations, duration, 0, True, server, "CSMS Heartbeat, full speed"))
-        fixed = run_load(url, stations, duration, rate, True, server, f"CSMS Heartbeat, {rate:.0f} msg/s")
-        return [max(echo_runs, key=_rate), max(csms_runs, key=_rate), fixed]
+            for load, with_reference in LOADS:
+                heartbeat = load is HEARTBEAT
+                echo_name = ECHO if heartbeat else f"bare echo, {load.label} frames"
+                reference_name = f"{REFERENCE}, Heartbeat" if heartbeat else f"ocpp ChargePoint CSMS, {load.label}"
+                runs.setdefault(f"echo {load.mode}", []).append(
+                    run_load(echo_url, stations, duration, 0, False, echo, echo_name, load))
+                runs.setdefault(f"csms {load.mode}", []).append(
+                    run_load(url, stations, duration, 0, True, server, load.csms_name, load, csms_db))
+                if with_reference:
+                    runs.setdefault(f"reference {load.mode}", []).append(
+                        run_load(reference_url, stations, duration, 0, True, reference, reference_name, load,
+                                 reference_db))
+        best = {key: max(rows, key=_rate) for key, rows in runs.items()}
+        best["fixed"] = run_load(url, stations, duration, rate, True, server, f"CSMS Heartbeat, {rate:.0f} msg/s")
+        return best
     finally:
-        echo.stop()
-        server.stop()
+        kill_clients()
+        for process in (echo, server, reference):
+            if process is not None:
+                process.stop()
 
 
 def _rate(row: Row) -> float:
@@ -182,6 +272,22 @@ def print_table(rows: list[Row]) -> None:
         print("| " + " | ".join(text.ljust(width) for text, width in zip(line, widths)) + " |")
 
 
+TARGETS = {"heartbeat": (0.5, 5.0), "meter16": (0.35, None), "txevent201": (0.3, None)}
+
+
+def print_ratios(best: dict[str, Row]) -> None:
+    print("\nRatios (best full-speed run of each; echo got the same frames):")
+    for load, _ in LOADS:
+        csms = _rate(best[f"csms {load.mode}"])
+        echo_target, reference_target = TARGETS[load.mode]
+        parts = [f"CSMS / echo {csms / _rate(best[f'echo {load.mode}']):.2f}x (target >= {echo_target}x)"]
+        reference = best.get(f"reference {load.mode}")
+        if reference is not None:
+            target = f" (target >= {reference_target}x)" if reference_target else ""
+            parts.append(f"CSMS / ocpp ChargePoint reference {csms / _rate(reference):.2f}x{target}")
+        print(f"- {load.label}: " + "; ".join(parts))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stations", type=int, default=int(os.environ.get("BENCH_STATIONS", 1000)))
@@ -192,16 +298,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 2)),
                         help="full-speed runs of each server, best kept")
     args = parser.parse_args()
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="csms-bench-") as tmp:
-        workdir = Path(tmp)
-        register_stations(workdir / "bench.sqlite3", max(args.stations, args.idle))
-        rows.extend(throughput_rows(workdir, args.stations, args.duration, args.rate, args.repeat))
-        rows.append(idle_row(workdir, args.idle, compression=True))
-        rows.append(idle_row(workdir, args.idle, compression=False))
+    started = time.monotonic()
+    try:
+        with tempfile.TemporaryDirectory(prefix="csms-bench-") as tmp:
+            workdir = Path(tmp)
+            register_stations(workdir / "bench.sqlite3", max(args.stations, args.idle))
+            best = throughput_rows(workdir, args.stations, args.duration, args.rate, args.repeat)
+            idle = [idle_row(workdir, args.idle, compression=True), idle_row(workdir, args.idle, compression=False)]
+    finally:
+        kill_clients()
+    order = ["echo heartbeat", "csms heartbeat", "reference heartbeat", "fixed", "echo meter16", "csms meter16",
+             "reference meter16", "echo txevent201", "csms txevent201"]
+    rows = [best[key] for key in order] + idle
     print_table(rows)
-    if rows[0].msg_per_s:
-        print(f"\nHeartbeat round trips / bare echo: {rows[1].msg_per_s / rows[0].msg_per_s:.2f}x")
+    print_ratios(best)
+    print("\nPersisted (best runs, counted in the SQLite files after the run):")
+    for row in rows:
+        if row.note:
+            print(f"- {row.note}")
+    print(f"\n{time.monotonic() - started:.0f} s in all")
 
 
 if __name__ == "__main__":

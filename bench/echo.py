@@ -21,7 +21,7 @@ class NoDelayHandler(WSGIHandler):
 
 
 def echo(environ: dict, start_response) -> list[bytes]:
-    ws = simple_websocket.Server(environ, subprotocols=["ocpp1.6"])
+    ws = simple_websocket.Server(environ, subprotocols=["ocpp1.6", "ocpp2.0.1"])
     try:
         while True:
             ws.send(ws.receive())
