@@ -26,7 +26,7 @@ CLOSE_REPLACED = (4000, "replaced by a newer connection")
 CLOSE_REMOVED = (4001, "station removed")
 CLOSE_CREDENTIALS_CHANGED = (4002, "station credentials changed")
 CLOSE_IDLE = (4003, "no frame or pong for 3 ping intervals")
-WATCH_EVERY = 1.0  # at most one credentials check per second after a commit of ours
+WATCH_EVERY = 1.0  # at most one look at the credential-change log per second after a commit of ours
 WATCH_ANYWAY = 5.0  # and every few seconds regardless, for writes by another process (sqlite3 shell, tests)
 
 
@@ -42,8 +42,10 @@ class Gateway:
         self.sockets = 0  # upgraded sockets, including ones about to close
         self._changed = Event()
         self._loops: list[gevent.Greenlet] = []
+        self._last_auth_change = 0
 
     def start(self) -> None:
+        self._last_auth_change = station_runtime.last_auth_change(self.store)
         self.store.on_commit(self._changed.set)
         self._loops = [gevent.spawn(self._keep_alive_loop), gevent.spawn(self._watch_loop)]
 
@@ -126,14 +128,15 @@ class Gateway:
 
     def _close_revoked(self) -> None:
         """Close connections whose station was deleted or whose profile or password changed (re-register)."""
-        connections = {connection.cs_id: connection for connection in self.registry}
+        self._last_auth_change, changed = station_runtime.auth_changes_since(self.store, self._last_auth_change)
+        connections = [connection for cs_id in changed if (connection := self.registry.get(cs_id)) is not None]
         if not connections:
             return
-        current = station_runtime.get_credentials(self.store, list(connections))
-        for cs_id, connection in connections.items():
-            if cs_id not in current:
+        current = station_runtime.get_credentials(self.store, [connection.cs_id for connection in connections])
+        for connection in connections:
+            if connection.cs_id not in current:
                 connection.close(*CLOSE_REMOVED)
-            elif tuple(current[cs_id]) != tuple(connection.credentials):
+            elif tuple(current[connection.cs_id]) != tuple(connection.credentials):
                 connection.close(*CLOSE_CREDENTIALS_CHANGED)
 
 

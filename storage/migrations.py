@@ -307,3 +307,23 @@ def m002_v201_event_fields(db: sqlite_utils.Database) -> None:
     ):
         db["transaction_events"].add_column(name, kind)
     db["device_model"].add_column("request_id", int)
+
+
+@migrations()
+def m003_station_auth_changes(db: sqlite_utils.Database) -> None:
+    """A log of stations whose credentials changed or that were deleted: the gateway closes their connections.
+
+    Triggers fill it whoever writes (this process, the sqlite3 shell), so the gateway reads only what changed.
+    """
+    db["station_auth_changes"].create({"id": int, "cs_id": str}, pk="id")
+    db.execute(
+        "CREATE TRIGGER stations_auth_changed AFTER UPDATE OF security_profile, password_hash,"
+        " invalid_username_allowed ON stations"
+        " WHEN old.security_profile IS NOT new.security_profile OR old.password_hash IS NOT new.password_hash"
+        " OR old.invalid_username_allowed IS NOT new.invalid_username_allowed"
+        " BEGIN INSERT INTO station_auth_changes (cs_id) VALUES (new.id); END"
+    )
+    db.execute(
+        "CREATE TRIGGER stations_deleted AFTER DELETE ON stations"
+        " BEGIN INSERT INTO station_auth_changes (cs_id) VALUES (old.id); END"
+    )

@@ -108,6 +108,21 @@ def get_credentials(store: Store, cs_ids: list[str]) -> dict[str, tuple]:
     return store.read(lambda db: {row[0]: tuple(row[1:]) for row in db.execute(sql, [json.dumps(cs_ids)])})
 
 
+def auth_changes_since(store: Store, after_id: int) -> tuple[int, set[str]]:
+    """(newest change id, stations whose credentials changed or that were deleted after `after_id`)."""
+
+    def read(db: Any) -> tuple[int, set[str]]:
+        rows = db.execute("SELECT id, cs_id FROM station_auth_changes WHERE id > ?", [after_id]).fetchall()
+        return max((row[0] for row in rows), default=after_id), {row[1] for row in rows}
+
+    return store.read(read)
+
+
+def last_auth_change(store: Store) -> int:
+    """The newest change id so far (0 for none): where the gateway starts watching."""
+    return store.read(lambda db: db.execute("SELECT coalesce(max(id), 0) FROM station_auth_changes").fetchone()[0])
+
+
 def get_certificate_pem(store: Store, certificate_hash: str) -> str | None:
     """A stored certificate's PEM by its key (unpadded base64url SHA-256 of the DER)."""
     sql = "SELECT pem FROM certificates WHERE hash = ?"
