@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test bench clean
+.PHONY: run test bench lint clean
 
 $(PY):
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
@@ -27,6 +27,9 @@ run: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --select E9,F63,F7,F82,F401,F841 --exclude .venv .
 
 bench: $(DEV_STAMP)
 	$(PY) -m bench

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import ssl
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Iterator
@@ -19,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ocpp16_support import NOW, events, new_station, operate, queue_call, finished, run, seed, send
 from tests.conftest import STATION_PASSWORD, LiveServer, basic_auth
-from tests.gateway.certs import Issued, issue
+from tests.gateway.certs import Issued, client_context, issue, make_pki
 
 ORG = "ACME"
 
@@ -30,15 +29,7 @@ UNTHROTTLED = {"CSMS_AUTH_FAILURE_LIMIT": "1000"}
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    directory = tmp_path_factory.mktemp("pki16")
-    server_ca, station_ca = issue("Server CA 16", ORG, is_ca=True), issue("Station CA 16", ORG, is_ca=True)
-    server_cert, server_key = issue("localhost", ORG, server_ca, server=True).write(directory, "server")
-    station_ca_path, _ = station_ca.write(directory, "station-ca")
-    server_ca_path, _ = server_ca.write(directory, "server-ca")
-    env = {"CSMS_TLS_CERT": server_cert, "CSMS_TLS_KEY": server_key, "CSMS_TLS_CLIENT_CA": station_ca_path,
-           "CSMS_ORG_NAME": ORG}
-    return {"dir": directory, "env": env, "server_ca": server_ca, "server_ca_path": server_ca_path,
-            "station_ca": station_ca}
+    return make_pki(tmp_path_factory.mktemp("pki16"), ORG)
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +42,6 @@ def server(pki: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
 def over_tls(server: LiveServer) -> SimpleNamespace:
     """What `run` needs of a server, pointing at its wss listener (host name localhost, as in the certificate)."""
     return SimpleNamespace(ws_url=server.urls["wss"].replace("127.0.0.1", "localhost"), api_url=server.api_url)
-
-
-def client_context(pki: dict, client: Issued | None = None) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=pki["server_ca_path"])
-    if client is not None:
-        cert, key = client.write(Path(pki["dir"]), f"client-{id(client)}")
-        context.load_cert_chain(cert, key)
-    return context
 
 
 def pem(issued: Issued) -> str:

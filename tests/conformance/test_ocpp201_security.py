@@ -12,7 +12,7 @@ import websockets
 
 from ocpp201_support import Station, new_station
 from tests.conftest import STATION_PASSWORD, LiveServer, basic_auth, station_client
-from tests.gateway.certs import Issued, issue
+from tests.gateway.certs import client_context, issue, make_pki
 
 ORG = "ACME"
 
@@ -23,15 +23,7 @@ UNTHROTTLED = {"CSMS_AUTH_FAILURE_LIMIT": "1000"}
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    directory = tmp_path_factory.mktemp("pki201")
-    server_ca, station_ca = issue("Server CA", ORG, is_ca=True), issue("Station CA", ORG, is_ca=True)
-    server_cert, server_key = issue("localhost", ORG, server_ca, server=True).write(directory, "server")
-    station_ca_path, _ = station_ca.write(directory, "station-ca")
-    server_ca_path, _ = server_ca.write(directory, "server-ca")
-    env = {"CSMS_TLS_CERT": server_cert, "CSMS_TLS_KEY": server_key, "CSMS_TLS_CLIENT_CA": station_ca_path,
-           "CSMS_ORG_NAME": ORG}
-    return {"dir": directory, "env": env, "server_ca": server_ca_path, "station_ca": station_ca,
-            "rogue_ca": issue("Rogue CA", ORG, is_ca=True)}
+    return make_pki(tmp_path_factory.mktemp("pki201"), ORG)
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +31,6 @@ def tls_server(pki: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     server = LiveServer.start(Path(tmp_path_factory.mktemp("tls201")), pki["env"] | UNTHROTTLED)
     yield server
     server.stop()
-
-
-def client_context(pki: dict, client: Issued | None = None) -> ssl.SSLContext:
-    """A station's TLS context: trusts the CSMS's CA, checks the host name, optionally shows a certificate."""
-    context = ssl.create_default_context(cafile=pki["server_ca"])
-    if client is not None:
-        cert, key = client.write(Path(pki["dir"]), f"client-{id(client)}")
-        context.load_cert_chain(cert, key)
-    return context
 
 
 def wss_url(server: LiveServer) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,3 +77,28 @@ def issue(
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
     signer = issuer.key if issuer else key
     return Issued(builder.sign(signer, hashes.SHA256()), key)
+
+
+def make_pki(directory: Path, org: str) -> dict:
+    """A server CA with a `localhost` certificate, a station CA and a rogue CA, written to `directory`.
+
+    Keys: dir, env (the CSMS_TLS_* settings of a server using them), server_ca, server_ca_path, station_ca, rogue_ca.
+    """
+    server_ca, station_ca = issue("Server CA", org, is_ca=True), issue("Station CA", org, is_ca=True)
+    server_cert, server_key = issue("localhost", org, server_ca, server=True).write(directory, "server")
+    server_ca_path, _ = server_ca.write(directory, "server-ca")
+    station_ca_path, _ = station_ca.write(directory, "station-ca")
+    env = {"CSMS_TLS_CERT": server_cert, "CSMS_TLS_KEY": server_key, "CSMS_TLS_CLIENT_CA": station_ca_path,
+           "CSMS_ORG_NAME": org}
+    return {"dir": directory, "env": env, "server_ca": server_ca, "server_ca_path": server_ca_path,
+            "station_ca": station_ca, "rogue_ca": issue("Rogue CA", org, is_ca=True)}
+
+
+def client_context(pki: dict, client: Issued | None = None, check_hostname: bool = True) -> ssl.SSLContext:
+    """A station's TLS context: trusts the CSMS's CA, optionally shows a client certificate."""
+    context = ssl.create_default_context(cafile=pki["server_ca_path"])
+    context.check_hostname = check_hostname
+    if client is not None:
+        cert, key = client.write(Path(pki["dir"]), f"client-{id(client)}")
+        context.load_cert_chain(cert, key)
+    return context

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ssl
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -10,7 +9,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from tests.conftest import STATION_PASSWORD, LiveServer, basic_auth
-from tests.gateway.certs import Issued, issue
+from tests.gateway.certs import Issued, client_context, issue, make_pki
 from tests.gateway.conftest import add_station, security_events, start_server, wait_for
 
 ORG = "ACME"
@@ -18,24 +17,7 @@ ORG = "ACME"
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    directory = tmp_path_factory.mktemp("pki")
-    server_ca = issue("Server CA", ORG, is_ca=True)
-    station_ca = issue("Station CA", ORG, is_ca=True)
-    server_cert, server_key = issue("localhost", ORG, server_ca, server=True).write(directory, "server")
-    server_ca_path, _ = server_ca.write(directory, "server-ca")
-    station_ca_path, _ = station_ca.write(directory, "station-ca")
-    return {
-        "dir": directory,
-        "station_ca": station_ca,
-        "rogue_ca": issue("Rogue CA", ORG, is_ca=True),
-        "env": {
-            "CSMS_TLS_CERT": server_cert,
-            "CSMS_TLS_KEY": server_key,
-            "CSMS_TLS_CLIENT_CA": station_ca_path,
-            "CSMS_ORG_NAME": ORG,
-        },
-        "server_ca_path": server_ca_path,
-    }
+    return make_pki(tmp_path_factory.mktemp("pki"), ORG)
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +29,7 @@ def tls_server(pki: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 def attempt(url: str, pki: dict, client: Issued | None = None, headers: dict | None = None) -> object:
     """'upgraded', the refusal's HTTP status, or 'tls-failed'."""
-    context = ssl.create_default_context(cafile=pki["server_ca_path"])
-    context.check_hostname = False
-    if client is not None:
-        cert, key = client.write(Path(pki["dir"]), f"client-{id(client)}")
-        context.load_cert_chain(cert, key)
+    context = client_context(pki, client, check_hostname=False)
     try:
         with connect(url, ssl=context, subprotocols=["ocpp1.6"], additional_headers=headers or {}, open_timeout=10) as ws:
             ws.send('[2,"1","Heartbeat",{}]')
