@@ -17,8 +17,16 @@ AUTH_FAILURES = Counter("csms_station_auth_failures_total", "Refused station han
 COMMANDS = Counter("csms_commands_total", "Outbox commands by final state", ["action", "status"])
 
 
+_station_call_series: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+
 def observe_station_call(version: str, action: str, routes: Any, outcome: str, seconds: float) -> None:
     """Count a station CALL we answered; unknown actions share one label so stations cannot grow the series."""
     label = action if action in routes.handlers else "unknown"
-    OCPP_MESSAGES.labels(version, "in", label, outcome).inc()
-    OCPP_HANDLING_SECONDS.labels(version, label).observe(seconds)
+    key = (version, label, outcome)
+    series = _station_call_series.get(key)
+    if series is None:  # labels() costs a lock and a lookup per call: keep the children
+        series = (OCPP_MESSAGES.labels(version, "in", label, outcome), OCPP_HANDLING_SECONDS.labels(version, label))
+        _station_call_series[key] = series
+    series[0].inc()
+    series[1].observe(seconds)

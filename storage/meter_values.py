@@ -5,7 +5,7 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from storage.database import Store
+from storage.database import Store, insert_rows
 
 
 def insert_meter_values(
@@ -18,7 +18,7 @@ def insert_meter_values(
 ) -> None:
     """Inside a write job: insert parsed sampled-value rows for one station, EVSE and transaction."""
     link = {"cs_id": cs_id, "evse_id": evse_id, "connector_id": connector_id, "transaction_id": transaction_id}
-    db["meter_values"].insert_all(({**row, **link} for row in rows), batch_size=200)
+    insert_rows(db, "meter_values", [{**row, **link} for row in rows])
 
 
 def add_meter_values(

@@ -327,3 +327,10 @@ def m003_station_auth_changes(db: sqlite_utils.Database) -> None:
         "CREATE TRIGGER stations_deleted AFTER DELETE ON stations"
         " BEGIN INSERT INTO station_auth_changes (cs_id) VALUES (old.id); END"
     )
+
+
+@migrations()
+def m004_transaction_energy_readings(db: sqlite_utils.Database) -> None:
+    """The first and last energy register readings of a transaction with their times, kept as events arrive."""
+    for name, kind in (("meter_start_at", str), ("meter_last", float), ("meter_last_at", str)):
+        db["transactions"].add_column(name, kind)

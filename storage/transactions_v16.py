@@ -8,7 +8,8 @@ from typing import Any
 import sqlite_utils
 
 from storage import utc_now_iso
-from storage.database import Store
+from storage.database import Store, select_one
+from storage.meter_values import insert_meter_values
 
 MAX_TRANSACTION_ID = 2**31 - 1  # 1.6 transactionId is a JSON integer; stay within int32 for chargers
 
@@ -73,56 +74,40 @@ def stop_transaction(
     timestamp: str,
     reason: str,
     id_tag: str | None,
+    transaction_data: list[dict[str, Any]],
     meter_rows: list[dict[str, Any]],
 ) -> str:
-    """End this station's transaction; returns "stopped", "already-stopped" or "unknown" (never another's)."""
+    """End this station's transaction; returns "stopped", "already-stopped" or "unknown" (never another's).
+
+    `meter_rows` (the transactionData's sampled values) are linked to the transaction and its connector.
+    """
 
     def job(db: sqlite_utils.Database) -> str:
-        row = db.execute(
-            "SELECT status, meter_start FROM transactions WHERE cs_id = ? AND transaction_id = ?",
+        row = select_one(
+            db,
+            "SELECT status, meter_start, evse_id, connector_id FROM transactions WHERE cs_id = ? AND transaction_id = ?",
             [cs_id, transaction_id],
-        ).fetchone()
+        )
         if row is None:
             return "unknown"
-        if row[0] == "ended":
+        if row["status"] == "ended":
             return "already-stopped"
-        meter_start = row[1] or 0
-        db["transactions"].update(
-            (cs_id, transaction_id),
-            {
-                "stopped_at": timestamp,
-                "meter_stop": meter_stop,
-                "energy": meter_stop - meter_start,
-                "stop_reason": reason,
-                "stop_id_token": id_tag,
-                "status": "ended",
-                "updated_at": utc_now_iso(),
-            },
+        db.execute(
+            "UPDATE transactions SET stopped_at = ?, meter_stop = ?, energy = ?, stop_reason = ?, stop_id_token = ?,"
+            " status = 'ended', transaction_data = ?, updated_at = ? WHERE cs_id = ? AND transaction_id = ?",
+            [timestamp, meter_stop, meter_stop - (row["meter_start"] or 0), reason, id_tag,
+             json.dumps(transaction_data) if transaction_data else None, utc_now_iso(), cs_id, transaction_id],
         )
-        if meter_rows:
-            db["meter_values"].insert_all(meter_rows)
+        insert_meter_values(db, cs_id, meter_rows, row["evse_id"], row["connector_id"], transaction_id)
         return "stopped"
 
     return store.write(job)
 
 
-def store_transaction_data(store: Store, cs_id: str, transaction_id: str, data: list[dict[str, Any]]) -> None:
-    """Keep a StopTransaction's transactionData as sent (e.g. for an unknown transaction)."""
-    store.write(
-        lambda db: db.execute(
-            "UPDATE transactions SET transaction_data = ? WHERE cs_id = ? AND transaction_id = ?",
-            [json.dumps(data), cs_id, transaction_id],
-        )
-    )
-
-
 def get_own_transaction(store: Store, cs_id: str, transaction_id: str) -> dict[str, Any] | None:
     """This station's transaction with this id, or None."""
-    return store.read(
-        lambda db: next(
-            db["transactions"].rows_where("cs_id = ? AND transaction_id = ?", [cs_id, transaction_id], limit=1), None
-        )
-    )
+    sql = "SELECT * FROM transactions WHERE cs_id = ? AND transaction_id = ?"
+    return store.read(lambda db: select_one(db, sql, [cs_id, transaction_id]))
 
 
 def is_charging_elsewhere(store: Store, id_tag: str, cs_id: str, connector_id: int) -> bool:
@@ -137,7 +122,16 @@ def is_charging_elsewhere(store: Store, id_tag: str, cs_id: str, connector_id: i
     )
 
 
-def add_meter_values(store: Store, rows: list[dict[str, Any]]) -> None:
-    """Insert sampled values durably (committed before the CALLRESULT)."""
-    if rows:
-        store.write(lambda db: db["meter_values"].insert_all(rows))
+def add_meter_values(
+    store: Store, cs_id: str, transaction_id: str | None, evse_id: int, connector_id: int, rows: list[dict[str, Any]]
+) -> bool:
+    """Store sampled values durably, linked to `transaction_id` only if it is this station's; returns whether linked."""
+
+    def job(db: sqlite_utils.Database) -> bool:
+        owned = transaction_id is not None and db.execute(
+            "SELECT 1 FROM transactions WHERE cs_id = ? AND transaction_id = ?", [cs_id, transaction_id]
+        ).fetchone() is not None
+        insert_meter_values(db, cs_id, rows, evse_id, connector_id, transaction_id if owned else None)
+        return owned
+
+    return store.write(job)

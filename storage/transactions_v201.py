@@ -8,7 +8,7 @@ from typing import Any, Callable
 import sqlite_utils
 
 from storage import utc_now_iso
-from storage.database import Store
+from storage.database import Store, insert_rows, select_one, upsert_row
 from storage.meter_values import insert_meter_values
 
 PK = ("cs_id", "transaction_id")
@@ -37,7 +37,7 @@ def record_event(
     transaction_id = event["transactionInfo"]["transactionId"]
 
     def job(db: sqlite_utils.Database) -> EventOutcome:
-        existing = next(db["transactions"].rows_where("cs_id = ? AND transaction_id = ?", [cs_id, transaction_id]), None)
+        existing = select_one(db, "SELECT * FROM transactions WHERE cs_id = ? AND transaction_id = ?", [cs_id, transaction_id])
         now = utc_now_iso()
         if existing is not None and _has_seq_no(db, cs_id, transaction_id, event["seqNo"]):
             db.execute(
@@ -48,11 +48,11 @@ def record_event(
             return EventOutcome(True, existing["status"], existing["energy"])
         row = _merged_transaction(existing or {}, event, auth_status, now)
         row.update(cs_id=cs_id, transaction_id=transaction_id)
-        db["transaction_events"].insert(_event_row(cs_id, transaction_id, event, now))
+        insert_rows(db, "transaction_events", [_event_row(cs_id, transaction_id, event, now)])
         merged = {**(existing or {}), **row}
         insert_meter_values(db, cs_id, meter_rows, merged.get("evse_id"), merged.get("connector_id"), transaction_id)
-        row.update(_energy(db, cs_id, transaction_id, register_wh, ended=row["status"] == "ended"))
-        db["transactions"].upsert(row, pk=PK)
+        row.update(_energy(existing or {}, meter_rows, register_wh, ended=row["status"] == "ended"))
+        upsert_row(db, "transactions", row, PK)
         return EventOutcome(False, row["status"], row["energy"])
 
     return store.write(job)
@@ -60,9 +60,8 @@ def record_event(
 
 def get_transaction(store: Store, cs_id: str, transaction_id: str) -> dict[str, Any] | None:
     """The transaction row, or None."""
-    return store.read(
-        lambda db: next(db["transactions"].rows_where("cs_id = ? AND transaction_id = ?", [cs_id, transaction_id]), None)
-    )
+    sql = "SELECT * FROM transactions WHERE cs_id = ? AND transaction_id = ?"
+    return store.read(lambda db: select_one(db, sql, [cs_id, transaction_id]))
 
 
 def list_events(store: Store, cs_id: str, transaction_id: str) -> list[dict[str, Any]]:
@@ -176,17 +175,25 @@ def _without(gaps: list[list[int]], seq_no: int) -> list[list[int]]:
 
 
 def _energy(
-    db: sqlite_utils.Database, cs_id: str, transaction_id: str, register_wh: RegisterReader, ended: bool
+    existing: dict[str, Any], meter_rows: list[dict[str, Any]], register_wh: RegisterReader, ended: bool
 ) -> dict[str, Any]:
-    """meter_start, meter_stop (once ended) and energy in Wh from the first and last register reading."""
-    rows = db.query(
-        "SELECT timestamp, value_number, measurand, phase, location, unit FROM meter_values"
-        " WHERE cs_id = ? AND transaction_id = ? AND (measurand IS NULL OR measurand = ?)"
-        " ORDER BY timestamp, id",
-        [cs_id, transaction_id, "Energy.Active.Import.Register"],
-    )
-    readings = [wh for wh in map(register_wh, rows) if wh is not None]
-    if not readings:
+    """meter_start, meter_stop (once ended) and energy in Wh: the first and last register reading by time so far.
+
+    Kept on the transaction row as events arrive (out of order too), so no event re-reads the older readings.
+    """
+    first = (existing.get("meter_start_at"), existing.get("meter_start"))
+    last = (existing.get("meter_last_at"), existing.get("meter_last"))
+    for row in meter_rows:
+        wh = register_wh(row)
+        if wh is None:
+            continue
+        if first[0] is None or row["timestamp"] < first[0]:
+            first = (row["timestamp"], wh)
+        if last[0] is None or row["timestamp"] >= last[0]:
+            last = (row["timestamp"], wh)
+    if first[0] is None:
         return {"meter_start": None, "meter_stop": None, "energy": None}
-    first, last = readings[0], readings[-1]
-    return {"meter_start": first, "meter_stop": last if ended else None, "energy": last - first}
+    return {
+        "meter_start_at": first[0], "meter_start": first[1], "meter_last_at": last[0], "meter_last": last[1],
+        "meter_stop": last[1] if ended else None, "energy": last[1] - first[1],
+    }
