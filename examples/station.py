@@ -43,7 +43,7 @@ async def session_201(station: ChargePoint201, id_tag: str) -> None:
     await station.call(call201.StatusNotification(timestamp=now(), connector_status="Available", evse_id=1, connector_id=1))
     token = {"id_token": id_tag, "type": "ISO14443"}
     print("Authorize:", (await station.call(call201.Authorize(id_token=token))).id_token_info["status"])
-    transaction = {"transaction_id": "example-1"}
+    transaction = {"transaction_id": f"example-{datetime.now(timezone.utc):%Y%m%d%H%M%S}"}
     for seq_no, (event, energy) in enumerate((("Started", 1000), ("Updated", 1500), ("Ended", 2500))):
         meter = [{"timestamp": now(), "sampled_value": [{"value": energy, "measurand": "Energy.Active.Import.Register"}]}]
         answer = await station.call(

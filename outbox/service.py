@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from config import Config
@@ -138,4 +139,4 @@ class Outbox:
                     log.info("outbox: %d commands expired", expired)
             except Exception:
                 log.exception("outbox: sweep failed")
-            threading.Event().wait(SWEEP_SECONDS)
+            time.sleep(SWEEP_SECONDS)
