@@ -21,6 +21,8 @@ from schemas.commands import (
     ChargingProfileSchema,
     CommandListArgsSchema,
     CommandSchema,
+    MASK,
+    SECRET_SETTINGS,
 )
 from schemas.common import StatusSchema
 from schemas.station_settings import setting_problem
@@ -53,7 +55,8 @@ class Reconfigure(MethodView):
         def job(db: sqlite_utils.Database) -> None:
             command_id = commands.queue_command(db, cs_id, "reconfigure", settings)
             for name, value in settings.items():
-                stations.record_setting(db, cs_id, name, value, "Pending", command_id)
+                stored = MASK if SECRET_SETTINGS.match(name) else value  # the command's params carry it to the station
+                stations.record_setting(db, cs_id, name, stored, "Pending", command_id)
 
         return _write(cs_id, job)
 

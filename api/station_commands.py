@@ -16,7 +16,7 @@ from api.stations import require_station
 from handlers.routing import validate
 from outbox.actions import CSMS_ACTIONS
 from outbox.typed import OPERATIONS, TypedCallError, build_call
-from schemas.commands import CommandSchema
+from schemas.commands import CommandSchema, mask_payload
 from schemas.common import StatusSchema
 from schemas.station_commands import TYPED_SCHEMAS, CallSchema
 from storage import commands, stations
@@ -56,6 +56,9 @@ class Call(MethodView):
         action, payload = body["action"], body["payload"]
         if action not in CSMS_ACTIONS[version]:
             abort(400, message=f"body.action: {action!r} is not a CSMS-initiated OCPP {version} action")
+        if mask_payload(payload) != payload and action != "SetNetworkProfile":
+            # Only /reconfigure keeps the stored Basic auth hash in step with what the station accepts.
+            abort(400, message="body.payload: change Basic auth passwords with POST /cs/{csId}/reconfigure")
         try:
             validate(MessageType.Call, action, payload, version)
         except OCPPError as error:

@@ -99,7 +99,8 @@ class Handshake:
         is_tls, certificate = tls.is_tls(sock), tls.peer_certificate(sock)
         if peer_address not in self.config.trusted_proxies:
             return Transport(peer_address, is_tls, certificate)
-        forwarded_for = environ.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        # The last entry is the one our proxy appended; earlier ones are whatever the client sent.
+        forwarded_for = environ.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
         is_tls = is_tls or environ.get("HTTP_X_FORWARDED_PROTO", "").strip().lower() == "https"
         return Transport(forwarded_for or peer_address, is_tls, certificate or self._proxy_certificate(environ))
 
@@ -148,6 +149,8 @@ def station_id(path: str) -> str | None:
     except UnicodeError:
         return None
     if not 1 <= len(cs_id) <= MAX_CS_ID or ":" in cs_id or "/" in cs_id:
+        return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in cs_id):  # control characters would forge log lines
         return None
     return cs_id
 

@@ -34,17 +34,24 @@ class BadFrame:
     reply: str | None
 
 
+def _refuse_constant(name: str) -> None:
+    # NaN and Infinity are not JSON: they would flow into stored numbers and into answers no station can parse.
+    raise ValueError(f"{name} is not JSON")
+
+
 def parse(raw: str | bytes, ocpp_version: str) -> Frame | BadFrame:
     """Parse one WebSocket message; never raises."""
     try:
         if isinstance(raw, bytes):
             raise ValueError("binary frame")
-        message = json.loads(raw)
+        message = json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         message = None
     if not isinstance(message, list) or len(message) < 2 or not isinstance(message[1], str):
         return _without_id("no message id readable", ocpp_version)
     message_type_id, message_id = message[0], message[1]
+    if ocpp_version == "2.1" and message_type_id in (5, 6):  # 2.1's CALLRESULTERROR / SEND: tolerated, ignored
+        return BadFrame(f"OCPP 2.1 message type {message_type_id} ignored", None)
     if type(message_type_id) is not int or message_type_id not in _LENGTHS:
         if ocpp_version == "1.6":
             return BadFrame(f"unknown message type {trimmed(repr(message_type_id), 20)}", None)

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 RECEIVE_BYTES = 16384
 CLOSE_GRACE = 2.0  # seconds we wait for the peer's Close before dropping the socket
+SEND_TIMEOUT = 10.0  # seconds one frame may take to leave before the peer counts as gone
 MEM_LEVEL = 4  # zlib's default 8 costs 128 KiB of hash table per compressing connection
 
 
@@ -124,6 +125,9 @@ class WebSocket:
                 elif isinstance(event, CloseConnection):
                     if self.protocol.state is ConnectionState.REMOTE_CLOSING:
                         self._send_quietly(event.response())
+                    elif self.protocol.state is ConnectionState.OPEN:
+                        # wsproto's verdict on a broken frame (bad UTF-8, unmasked...): close, never read on silently.
+                        self.close(event.code, event.reason or "protocol error")
                     self.close_code = self.close_code or event.code
         self._drop()
 
@@ -146,11 +150,19 @@ class WebSocket:
         gevent.spawn_later(CLOSE_GRACE, self._drop)
 
     def _send(self, event) -> None:
+        # A peer that stops reading must not hold the send lock (and the greenlets pinging or closing it) forever.
+        timeout = gevent.Timeout(SEND_TIMEOUT, WebSocketClosed("send timed out"))
         with self.send_lock:
+            timeout.start()
             try:
                 self.sock.sendall(self.protocol.send(event))
             except OSError as error:
                 raise WebSocketClosed(str(error)) from error
+            except WebSocketClosed:
+                self._drop()
+                raise
+            finally:
+                timeout.close()
 
     def _send_quietly(self, event) -> None:
         try:

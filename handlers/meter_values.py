@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 ENERGY_REGISTER = "Energy.Active.Import.Register"
 _UNIT_TO_WH = {None: 1.0, "Wh": 1.0, "kWh": 1000.0}
+MAX_MULTIPLIER = 9
 
 
 def sampled_value_row(sampled_value: dict[str, Any], timestamp: str) -> dict[str, Any]:
@@ -61,4 +62,6 @@ def _number(raw: Any, multiplier: int, value_format: str | None) -> float | None
         number = float(raw)
     except (TypeError, ValueError):
         return None
+    if not -MAX_MULTIPLIER <= multiplier <= MAX_MULTIPLIER:
+        return None  # no meter scales by more than this; 10**huge would also stall the server
     return number * (10**multiplier) if multiplier else number

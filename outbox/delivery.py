@@ -33,7 +33,7 @@ _INSTALL_FALLBACK_CODES = ("NotImplemented", "NotSupported")
 class Reply:
     """The station's answer to one call: a CALLRESULT payload, a CALLERROR, or none (timeout / closed)."""
 
-    kind: str  # "result", "error", "timeout", "closed"
+    kind: str  # "result", "error", "timeout", "closed", "gone" (the command expired before it went out)
     message_id: str
     payload: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
@@ -56,7 +56,7 @@ class Delivery:
 
     def deliver(self, command: dict[str, Any]) -> None:
         """Plan, send and record `command`; returns when it is finished or back in the queue."""
-        progress = (command.get("response") or {}).get("results") if command["attempts"] else None
+        progress = (command.get("response") or {}).get("results")  # settings already answered before a retry
         try:
             calls = self._plan(command, progress or {})
         except NotExpressible as error:
@@ -67,6 +67,8 @@ class Delivery:
         replies: list[dict[str, Any]] = []
         for call in calls:
             reply = self._send(command, call)
+            if reply.kind == "gone":  # expired meanwhile: nothing more to do
+                return
             if reply.kind in ("timeout", "closed"):
                 self._retry(command, reply.kind, answers)
                 return
@@ -112,8 +114,13 @@ class Delivery:
         return row["evse_id"] if row and row["status"] == "active" else None
 
     def _send(self, command: dict[str, Any], call: PlannedCall) -> Reply:
-        rows.mark_sent(self.store, command["id"], call.action, call.payload)
-        reply = self.link.send_call(call.action, call.payload, self.config.call_timeout)
+        if not rows.mark_sent(self.store, command["id"], call.action, call.payload):
+            return Reply("gone", "")
+        try:
+            reply = self.link.send_call(call.action, call.payload, self.config.call_timeout)
+        except Exception:  # counted like a lost connection, so the attempts still run out
+            log.exception("[%s] command %s: %s could not be sent", self.cs_id, command["id"], call.action)
+            return Reply("closed", "")
         if reply.message_id:
             rows.note_message_id(self.store, command["id"], reply.message_id)
         return reply
@@ -135,9 +142,8 @@ class Delivery:
             self._finish(command, "failed", outcome)
             return
         delay = min(self.config.command_retry_delay * 2 ** (attempts - 1), 600) * random.uniform(0.8, 1.2)
-        rows.retry_later(self.store, command["id"], attempts, delay, why)
-        if answers:
-            rows.save_progress(self.store, command["id"], {"results": answers, "lastError": why})
+        progress = {"lastError": why, **({"results": answers} if answers else {})}
+        rows.retry_later(self.store, command["id"], attempts, delay, progress)
         log.info("[%s] command %s: %s, retry %d in %.0f s", self.cs_id, command["id"], why, attempts, delay)
 
     def _failed_call(self, command: dict[str, Any], call: PlannedCall, reply: Reply) -> None:

@@ -21,14 +21,30 @@ IDLE_WAIT_SECONDS = 30.0
 class _StationLoop:
     """Delivers a station's commands one at a time while its connection lives."""
 
-    def __init__(self, outbox: Outbox, cs_id: str, link: StationLink, provisioning_only: bool) -> None:
+    def __init__(
+        self, outbox: Outbox, cs_id: str, link: StationLink, provisioning_only: bool, previous: _StationLoop | None
+    ) -> None:
         self.outbox, self.cs_id, self.link = outbox, cs_id, link
         self.provisioning_only = provisioning_only
+        self.previous = previous
         self.wake = threading.Event()
+        self.finished = threading.Event()
         self.stopped = False
 
     def run(self) -> None:
+        if self.previous is not None:
+            # The replaced connection's loop may still wait for an answer to a command it sent: never send that
+            # command a second time at once, let the old loop record its outcome first.
+            self.previous.finished.wait(self.outbox.config.call_timeout + 5)
+            self.previous = None
         delivery = Delivery(self.outbox.store, self.outbox.config, self.cs_id, self.link)
+        try:
+            self._deliver_while_open(delivery)
+        finally:
+            self.finished.set()
+            self.outbox.loop_ended(self)
+
+    def _deliver_while_open(self, delivery: Delivery) -> None:
         while not self.stopped:
             self.wake.clear()
             try:
@@ -41,7 +57,6 @@ class _StationLoop:
                 log.exception("[%s] outbox delivery failed", self.cs_id)
                 wait = IDLE_WAIT_SECONDS
             self.wake.wait(wait)
-        self.outbox.loop_ended(self)
 
 
 class Outbox:
@@ -84,7 +99,7 @@ class Outbox:
             if old is not None:
                 old.stopped = True
                 old.wake.set()
-            loop = _StationLoop(self, cs_id, link, provisioning_only)
+            loop = _StationLoop(self, cs_id, link, provisioning_only, old)
             self._loops[cs_id] = loop
         threading.Thread(target=loop.run, name=f"outbox-{cs_id}", daemon=True).start()
 

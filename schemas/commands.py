@@ -145,13 +145,28 @@ def mask_secrets(operation: str | None, params: Any, request: Any) -> tuple[Any,
     """params and request of a command with password values replaced by a mask."""
     if operation == "reconfigure" and isinstance(params, dict):
         params = {name: MASK if SECRET_SETTINGS.match(name) else value for name, value in params.items()}
-    if isinstance(request, dict):
-        request = dict(request)
-        if request.get("key") == "AuthorizationKey":
-            request["value"] = MASK
-        if isinstance(request.get("setVariableData"), list):
-            request["setVariableData"] = [_mask_variable(item) for item in request["setVariableData"]]
-    return params, request
+    if operation == "call" and isinstance(params, dict):
+        params = {**params, "payload": mask_payload(params.get("payload"))}
+    return params, mask_payload(request)
+
+
+def mask_payload(payload: Any) -> Any:
+    """An OCPP payload with every password it can carry masked (configuration keys, variables, network profiles)."""
+    if not isinstance(payload, dict):
+        return payload
+    payload = dict(payload)
+    if payload.get("key") == "AuthorizationKey" and "value" in payload:
+        payload["value"] = MASK
+    if isinstance(payload.get("setVariableData"), list):
+        payload["setVariableData"] = [_mask_variable(item) for item in payload["setVariableData"]]
+    connection = payload.get("connectionData")
+    if isinstance(connection, dict):
+        connection = dict(connection)
+        for part, secret in (("vpn", "password"), ("apn", "apnPassword")):
+            if isinstance(connection.get(part), dict) and secret in connection[part]:
+                connection[part] = {**connection[part], secret: MASK}
+        payload["connectionData"] = connection
+    return payload
 
 
 def _mask_variable(item: Any) -> Any:

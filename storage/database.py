@@ -23,6 +23,7 @@ WriteJob = Callable[[sqlite_utils.Database], T]
 # How long the writer waits for more jobs before committing a batch.
 GROUP_COMMIT_WINDOW = 0.002
 MAX_BATCH = 500
+BUSY_TIMEOUT_MS = 30000
 
 
 def _run_off_hub(function: Callable[[], T]) -> T:
@@ -40,7 +41,7 @@ def _run_off_hub(function: Callable[[], T]) -> T:
 
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -99,6 +100,7 @@ class Store:
         self._writer_conn.execute("PRAGMA journal_mode = WAL")
         self._writer_conn.execute("PRAGMA synchronous = FULL")
         migrations.apply(self._writer_db)
+        self._writer_conn.execute("PRAGMA busy_timeout = 0")  # see _begin
         self._readers: list[sqlite_utils.Database] = []
         self._readers_lock = threading.Lock()
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
@@ -126,7 +128,7 @@ class Store:
             self._jobs.put(_Job(function, wait=False))
 
     def on_commit(self, callback: Callable[[], None]) -> None:
-        """Call `callback` after every committed batch (the outbox wakes stations with it)."""
+        """Call `callback` after every write batch, committed or not (wake-ups: the outbox, the gateway's watch)."""
         self._after_commit.append(callback)
 
     def _writer_loop(self) -> None:
@@ -169,11 +171,30 @@ class Store:
             except Exception:
                 log.exception("after-commit callback failed")
 
+    def _begin(self) -> None:
+        # Another process writing (the sqlite3 shell) would make BEGIN IMMEDIATE wait on the event loop for up to
+        # the busy timeout: try without waiting, and wait off the loop only when the file is busy.
+        conn = self._writer_conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+
+            def wait_for_lock() -> None:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                finally:
+                    conn.execute("PRAGMA busy_timeout = 0")
+
+            _run_off_hub(wait_for_lock)
+
     def _run_batch(self, batch: list[_Job]) -> None:
         # The jobs run here (short CPU work; a thread hop per batch costs more than it saves under the GIL);
         # only the COMMIT, which waits for fsync, leaves the event loop.
         db, conn = self._writer_db, self._writer_conn
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             for job in batch:
                 conn.execute("SAVEPOINT job")  # one failing job leaves the others of the batch intact

@@ -334,3 +334,9 @@ def m004_transaction_energy_readings(db: sqlite_utils.Database) -> None:
     """The first and last energy register readings of a transaction with their times, kept as events arrive."""
     for name, kind in (("meter_start_at", str), ("meter_last", float), ("meter_last_at", str)):
         db["transactions"].add_column(name, kind)
+
+
+@migrations()
+def m005_commands_by_status(db: sqlite_utils.Database) -> None:
+    """The outbox's expiry sweep finds open commands by status and age without scanning every command."""
+    db["commands"].create_index(["status", "created_at"])

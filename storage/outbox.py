@@ -32,11 +32,6 @@ def next_command(store: Store, cs_id: str, provisioning_only: bool = False) -> d
     )
 
 
-def get_command(store: Store, command_id: int) -> dict[str, Any] | None:
-    """One command row with its JSON columns decoded."""
-    return _decode(store.read(lambda db: next(db["commands"].rows_where("id = ?", [command_id], limit=1), None)))
-
-
 def find_by_message_id(store: Store, cs_id: str, message_id: str) -> dict[str, Any] | None:
     """The station's command last sent with this OCPP message id, or None."""
     return _decode(
@@ -46,47 +41,51 @@ def find_by_message_id(store: Store, cs_id: str, message_id: str) -> dict[str, A
     )
 
 
-def mark_sent(store: Store, command_id: int, action: str, request: Any) -> None:
-    """Record what goes out and when, before it is sent; the attempt counts from here."""
-    now = utc_now_iso()
-    store.write(
-        lambda db: db["commands"].update(
-            command_id, {"status": "sent", "action": action, "request": json.dumps(request), "sent_at": now}
-        )
-    )
+_OPEN = "status IN ('pending', 'sent')"
+
+
+def _update_open(db: sqlite_utils.Database, command_id: int, columns: dict[str, Any]) -> bool:
+    """Update a command only while it is still open (the sweep may have expired it meanwhile)."""
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    sql = f"UPDATE commands SET {assignments} WHERE id = ? AND {_OPEN}"
+    return db.execute(sql, [*columns.values(), command_id]).rowcount == 1
+
+
+def mark_sent(store: Store, command_id: int, action: str, request: Any) -> bool:
+    """Record what goes out and when, before it is sent; False when the command is no longer open (do not send)."""
+    row = {"status": "sent", "action": action, "request": json.dumps(request), "sent_at": utc_now_iso()}
+    return store.write(lambda db: _update_open(db, command_id, row))
 
 
 def note_message_id(store: Store, command_id: int, message_id: str) -> None:
-    """The OCPP message id the call went out with (best-effort: it only helps reading logs)."""
-    store.write_later(lambda db: db["commands"].update(command_id, {"message_id": message_id}))
+    """The OCPP message id the call went out with: a late answer finds its command by it."""
+    store.write(lambda db: db.execute("UPDATE commands SET message_id = ? WHERE id = ?", [message_id, command_id]))
 
 
 def save_progress(store: Store, command_id: int, response: Any) -> None:
     """Keep the answers so far of a command made of several calls (still sent)."""
-    store.write(lambda db: db["commands"].update(command_id, {"response": json.dumps(response)}))
+    store.write(lambda db: _update_open(db, command_id, {"response": json.dumps(response)}))
 
 
 def finish(store: Store, command_id: int, status: str, response: Any, follow_up: Any = None) -> None:
-    """Close a command as completed or failed with the station's answer; `follow_up(db)` runs in the same commit."""
+    """Close an open command as completed or failed with the station's answer; `follow_up(db)` runs in the same
+    commit, only if the command was still open."""
     now = utc_now_iso()
 
     def job(db: sqlite_utils.Database) -> None:
-        db["commands"].update(command_id, {"status": status, "response": json.dumps(response), "completed_at": now})
-        if follow_up is not None:
+        closed = _update_open(db, command_id, {"status": status, "response": json.dumps(response), "completed_at": now})
+        if closed and follow_up is not None:
             follow_up(db)
 
     store.write(job)
 
 
-def retry_later(store: Store, command_id: int, attempts: int, delay_seconds: float, reason: str) -> None:
-    """Back to pending after a timeout or a lost connection, not before `delay_seconds`."""
+def retry_later(store: Store, command_id: int, attempts: int, delay_seconds: float, response: Any) -> None:
+    """Back to pending after a timeout or a lost connection, not before `delay_seconds`; `response` says why
+    (and keeps the answers so far of a command made of several calls)."""
     when = _iso(datetime.now(timezone.utc) + timedelta(seconds=delay_seconds))
-    store.write(
-        lambda db: db["commands"].update(
-            command_id,
-            {"status": "pending", "attempts": attempts, "next_attempt_at": when, "response": json.dumps({"lastError": reason})},
-        )
-    )
+    row = {"status": "pending", "attempts": attempts, "next_attempt_at": when, "response": json.dumps(response)}
+    store.write(lambda db: _update_open(db, command_id, row))
 
 
 def recover_after_restart(store: Store, no_resend_actions: tuple[str, ...], call_timeout: float) -> int:
@@ -126,7 +125,7 @@ def expire_old(store: Store, ttl_seconds: float) -> int:
 
 
 def stations_with_new_commands(store: Store, after_id: int) -> tuple[int, set[str]]:
-    """(highest command id, stations with open commands above `after_id`): the dispatcher's cheap wake-up query."""
+    """(highest command id, stations with pending commands above `after_id`): the outbox's cheap wake-up query."""
 
     def read(db: sqlite_utils.Database) -> tuple[int, set[str]]:
         rows = db.execute(

@@ -6,6 +6,9 @@ from typing import Any
 from storage import utc_now_iso
 from storage.database import Store
 
+# Events kept per station (a station must not fill the disk with notifications); older ones are dropped.
+EVENTS_PER_STATION = 1000
+
 
 def add_security_event(
     store: Store, cs_id: str, type: str, timestamp: str | None, tech_info: str | None, source: str = "station"
@@ -19,7 +22,16 @@ def add_security_event(
         "source": source,
         "received_at": utc_now_iso(),
     }
-    return store.write(lambda db: db["security_events"].insert(row).last_pk)
+    def job(db: Any) -> int:
+        event_id = db["security_events"].insert(row).last_pk
+        db.execute(
+            "DELETE FROM security_events WHERE cs_id = ? AND id <= ("
+            " SELECT id FROM security_events WHERE cs_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            [cs_id, cs_id, EVENTS_PER_STATION],
+        )
+        return event_id
+
+    return store.write(job)
 
 
 def list_events(store: Store, cs_id: str, offset: int = 0, limit: int = 20) -> list[dict[str, Any]]:

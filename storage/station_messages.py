@@ -7,6 +7,9 @@ from typing import Any
 from storage import utc_now_iso
 from storage.database import Store
 
+# Messages kept per station (a station must not fill the disk with DataTransfers); older ones are dropped.
+MESSAGES_PER_STATION = 1000
+
 
 def add_station_message(
     store: Store, cs_id: str, action: str, body: dict[str, Any] | str, request_id: int | None = None
@@ -19,16 +22,13 @@ def add_station_message(
         "body": body if isinstance(body, str) else json.dumps(body, separators=(",", ":")),
         "received_at": utc_now_iso(),
     }
-    return store.write(lambda db: db["station_messages"].insert(row).last_pk)
-
-
-def list_station_messages(
-    store: Store, cs_id: str, action: str | None = None, offset: int = 0, limit: int = 20
-) -> list[dict[str, Any]]:
-    """The station's stored messages (of one action if given), newest first."""
-    where, args = ("cs_id = ?", [cs_id]) if action is None else ("cs_id = ? AND action = ?", [cs_id, action])
-    return store.read(
-        lambda db: list(
-            db["station_messages"].rows_where(where, args, order_by="id desc", limit=limit, offset=offset)
+    def job(db: Any) -> int:
+        message_id = db["station_messages"].insert(row).last_pk
+        db.execute(
+            "DELETE FROM station_messages WHERE cs_id = ? AND id <= ("
+            " SELECT id FROM station_messages WHERE cs_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            [cs_id, cs_id, MESSAGES_PER_STATION],
         )
-    )
+        return message_id
+
+    return store.write(job)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -187,9 +188,9 @@ def _energy(
         wh = register_wh(row)
         if wh is None:
             continue
-        if first[0] is None or row["timestamp"] < first[0]:
+        if first[0] is None or _instant(row["timestamp"]) < _instant(first[0]):
             first = (row["timestamp"], wh)
-        if last[0] is None or row["timestamp"] >= last[0]:
+        if last[0] is None or _instant(row["timestamp"]) >= _instant(last[0]):
             last = (row["timestamp"], wh)
     if first[0] is None:
         return {"meter_start": None, "meter_stop": None, "energy": None}
@@ -197,3 +198,12 @@ def _energy(
         "meter_start_at": first[0], "meter_start": first[1], "meter_last_at": last[0], "meter_last": last[1],
         "meter_stop": last[1] if ended else None, "energy": last[1] - first[1],
     }
+
+
+def _instant(timestamp: str) -> datetime:
+    """A station's timestamp as an aware datetime (strings with other offsets or precision do not sort)."""
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from conftest import make_pem
+from tests.api.conftest import make_pem
 
 
 def spellings(pem: str) -> list[str]:

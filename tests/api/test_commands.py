@@ -9,7 +9,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from conftest import commands_of, make_pem
+from tests.api.conftest import commands_of, make_pem
 from storage import Store
 
 PROFILE = {

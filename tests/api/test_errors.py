@@ -7,7 +7,7 @@ from app import create_app
 from config import Config
 from storage import Store
 
-from conftest import API
+from tests.api.conftest import API
 
 
 def assert_error(response, code: int, status: str) -> dict:

@@ -8,7 +8,7 @@ from config import Config
 from storage import Store
 from storage.migrations import migrations
 
-from conftest import API
+from tests.api.conftest import API
 
 TOKEN = {"countryCode": "GB", "partyId": "TWK", "type": "RFID", "uid": "T1", "contractId": "GBTWK012345678",
          "issuer": "x", "valid": True, "cacheMode": "ALWAYS"}  # fmt: skip

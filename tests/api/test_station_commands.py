@@ -70,3 +70,28 @@ def test_every_typed_operation_has_an_endpoint(app):
     spec = app.test_client().get("/api/v0/openapi.json").json
     operation_ids = {op["operationId"] for item in spec["paths"].values() for op in item.values() if isinstance(op, dict) and "operationId" in op}
     assert {f"{name}ChargeStation" for name in OPERATIONS} <= operation_ids
+
+
+@pytest.mark.parametrize(
+    "cs_id, payload",
+    [
+        ("cs16", {"key": "AuthorizationKey", "value": "30313233343536373839616263646566"}),
+        ("cs201", {"setVariableData": [{"attributeValue": "a-new-password-123", "component": {"name": "SecurityCtrlr"},
+                                        "variable": {"name": "BasicAuthPassword"}}]}),
+    ],
+)
+def test_password_changes_go_through_reconfigure(stations, cs_id, payload):
+    action = "ChangeConfiguration" if cs_id == "cs16" else "SetVariables"
+    response = stations.post(f"/api/v0/cs/{cs_id}/call", json={"action": action, "payload": payload})
+    assert response.status_code == 400 and "/reconfigure" in response.json["error"]
+
+
+def test_network_profile_passwords_are_masked_in_answers(stations):
+    payload = {"configurationSlot": 1, "connectionData": {
+        "ocppVersion": "OCPP20", "ocppTransport": "JSON", "ocppCsmsUrl": "wss://csms.example.com/ws",
+        "messageTimeout": 30, "securityProfile": 2, "ocppInterface": "Wireless0",
+        "apn": {"apn": "internet", "apnAuthentication": "AUTO", "apnPassword": "apn-secret"}}}
+    queued = stations.post("/api/v0/cs/cs201/call", json={"action": "SetNetworkProfile", "payload": payload})
+    assert queued.status_code == 202, queued.json
+    listed = stations.get("/api/v0/cs/cs201/commands").get_data(as_text=True)
+    assert "apn-secret" not in queued.get_data(as_text=True) and "apn-secret" not in listed
