@@ -1,8 +1,6 @@
 """The command line: `serve` (the default) and helper sub-commands."""
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 
 import click
@@ -33,4 +31,6 @@ def serve() -> None:
 @click.argument("password")
 def encode_password(password: str) -> None:
     """Print base64(SHA-256(PASSWORD)), the `base64SHA256Password` the register API takes."""
-    click.echo(base64.b64encode(hashlib.sha256(password.encode()).digest()).decode())
+    from storage.stations import password_hash
+
+    click.echo(password_hash(password))

@@ -2,20 +2,15 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import abort
 
 import storage
 from api.errors import Blueprint
+from api.stations import require_station
 from schemas.common import StatusSchema
 from schemas.station_reports import StationEventSchema, StationReportListArgsSchema, VariableSchema
-from storage import device_model, security_events, station_runtime
+from storage import device_model, security_events
 
 blp = Blueprint("station_reports", __name__, description="What charge stations reported")
-
-
-def _require_station(cs_id: str) -> None:
-    if station_runtime.get_runtime(storage.current(), cs_id) is None:
-        abort(404, message=f"unknown charge station {cs_id!r}")
 
 
 @blp.route("/cs/<cs_id>/variables")
@@ -25,7 +20,7 @@ class StationVariables(MethodView):
     @blp.alt_response(404, schema=StatusSchema, description="Unknown charge station")
     @blp.doc(operationId="listChargeStationVariables", summary="The device model the station reported (OCPP 2.0.1)")
     def get(self, page: dict, cs_id: str) -> list[dict]:
-        _require_station(cs_id)
+        require_station(cs_id)
         return device_model.list_variables(storage.current(), cs_id, page["offset"], page["limit"])
 
 
@@ -36,5 +31,5 @@ class StationEvents(MethodView):
     @blp.alt_response(404, schema=StatusSchema, description="Unknown charge station")
     @blp.doc(operationId="listChargeStationEvents", summary="Security events and notifications, newest first")
     def get(self, page: dict, cs_id: str) -> list[dict]:
-        _require_station(cs_id)
+        require_station(cs_id)
         return security_events.list_events(storage.current(), cs_id, page["offset"], page["limit"])

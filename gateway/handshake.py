@@ -15,7 +15,7 @@ from metrics import AUTH_FAILURES
 from gateway import auth, tls
 from gateway.throttle import Throttle
 from handlers.routing import SUBPROTOCOLS, StationLog
-from storage import Store, station_runtime, utc_now_iso
+from storage import Store, certificates, stations, utc_now_iso
 from storage.security_events import add_security_event
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class Handshake:
             return Refusal(429, "too many failed attempts; retry later", (("Retry-After", str(wait)),))
         if live_connections >= self.config.max_connections:
             return Refusal(503, "connection limit reached", (("Retry-After", "30"),))
-        station = station_runtime.get_runtime(self.store, cs_id)
+        station = stations.get_station(self.store, cs_id)
         if station is None:
             return self._fail(cs_id, transport, Refusal(404, f"unknown station {cs_id!r}"), known=False)
         refusal = self._check_credentials(environ, cs_id, station, transport)
@@ -110,8 +110,8 @@ class Handshake:
         cert_hash = environ.get("HTTP_X_CLIENT_CERT_HASH", "")
         if not (present and verified and cert_hash):
             return None
-        pem = station_runtime.get_certificate_pem(self.store, auth.normalized_certificate_hash(cert_hash))
-        return x509.load_pem_x509_certificate(pem.encode()) if pem else None
+        stored = certificates.get_certificate(self.store, auth.normalized_certificate_hash(cert_hash))
+        return x509.load_pem_x509_certificate(stored["pem"].encode()) if stored else None
 
     def _check_credentials(self, environ: dict, cs_id: str, station: dict, transport: Transport) -> Refusal | None:
         profile = station["security_profile"]

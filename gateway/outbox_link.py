@@ -7,7 +7,7 @@ from gateway.connection import CallOutcome, Connection, ConnectionClosed
 from gateway.registry import Hooks
 from outbox.delivery import Reply
 from outbox.service import Outbox
-from storage import Store, station_runtime
+from storage import Store, stations
 from storage import outbox as outbox_rows
 
 
@@ -46,7 +46,7 @@ def attach(outbox: Outbox, hooks: Hooks, store: Store) -> None:
 
     def connected(connection: Connection) -> None:
         # Reconnecting without a new BootNotification is normal: a station whose last boot we accepted is ready.
-        station = station_runtime.get_runtime(store, connection.cs_id)
+        station = stations.get_station(store, connection.cs_id)
         if station is not None and station.get("boot_status") == "Accepted" and connection.is_current:
             outbox.station_ready(connection.cs_id, ConnectionLink(connection))
 

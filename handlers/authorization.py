@@ -1,7 +1,7 @@
 """The OCPP 1.6 token rule: an idTag looked up in the token store becomes an idTagInfo."""
 from __future__ import annotations
 
-from storage import token_lookup, transactions_v16, utc_now_iso
+from storage import tokens, transactions_v16, utc_now_iso
 from storage.database import Store
 
 
@@ -13,7 +13,7 @@ def id_tag_info(
     check_concurrent: bool = False,
 ) -> dict:
     """idTagInfo for `id_tag`: unknown → Invalid, not valid → Blocked, else Accepted (or ConcurrentTx)."""
-    token = token_lookup.find_token(store, id_tag)
+    token = tokens.get_token(store, id_tag)
     if token is None:
         return {"status": "Invalid"}
     if not token["valid"]:

@@ -1,8 +1,6 @@
 """Delivering one command over a station's live connection and storing what came back."""
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import random
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from handlers.routing import message_family, validate
 from outbox import results
 from outbox.charging_profiles import NotExpressible
 from outbox.plan import PlannedCall, plan_calls
-from storage import commands
+from storage import commands, stations
 from storage import outbox as rows
 from storage import utc_now_iso
 from storage.database import Store
@@ -187,15 +185,11 @@ class Delivery:
         def follow_up(db: Any) -> None:
             rows.save_setting_statuses(db, self.cs_id, command["id"], statuses)
             if password is not None:
-                rows.save_password_hash(db, self.cs_id, _password_hash(password))
+                rows.save_password_hash(db, self.cs_id, stations.password_hash(password))
             if needs_reset:
                 commands.queue_command(db, self.cs_id, "call", reset, "automatic")
 
         self._finish(command, "completed", {"results": statuses}, follow_up)
-
-
-def _password_hash(password: str) -> str:
-    return base64.b64encode(hashlib.sha256(password.encode()).digest()).decode()
 
 
 def seconds_until_due(command: dict[str, Any]) -> float:
@@ -205,4 +199,3 @@ def seconds_until_due(command: dict[str, Any]) -> float:
         return 0.0
     delta = datetime.fromisoformat(when.replace("Z", "+00:00")) - datetime.fromisoformat(utc_now_iso().replace("Z", "+00:00"))
     return max(delta.total_seconds(), 0.0)
-

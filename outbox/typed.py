@@ -12,7 +12,7 @@ from handlers.routing import message_family, validate
 from outbox.charging_profiles import NotExpressible, to_ocpp16
 from outbox.plan import parse_variable_name
 from storage.database import Store
-from storage.token_lookup import find_token
+from storage.tokens import get_token
 
 VERSIONS = ("1.6", "2.0.1", "2.1")
 Payload = dict[str, Any]
@@ -167,7 +167,7 @@ def _fixed(action: str) -> Builder:
 
 
 def _local_list_entry(store: Store, uid: str, version: str) -> Payload:
-    token = find_token(store, uid)
+    token = get_token(store, uid)
     if token is None:
         raise TypedCallError(f"unknown token {uid!r}")
     status, group = ("Accepted" if token.get("valid") else "Blocked"), token.get("group_id")

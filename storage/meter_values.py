@@ -32,14 +32,3 @@ def add_meter_values(
     """Store parsed sampled-value rows durably."""
     if rows:
         store.write(lambda db: insert_meter_values(db, cs_id, rows, evse_id, connector_id, transaction_id))
-
-
-def list_meter_values(store: Store, cs_id: str, transaction_id: str) -> list[dict[str, Any]]:
-    """A transaction's sampled values in the order they were stored."""
-    return store.read(
-        lambda db: list(
-            db["meter_values"].rows_where(
-                "cs_id = ? AND transaction_id = ?", [cs_id, transaction_id], order_by="id"
-            )
-        )
-    )

@@ -89,11 +89,6 @@ def save_boot(store: Store, cs_id: str, facts: dict[str, Any], boot_status: str)
     store.write(lambda db: db["stations"].update(cs_id, row))
 
 
-def get_runtime(store: Store, cs_id: str) -> dict[str, Any] | None:
-    """The station row (auth and runtime columns), or None."""
-    return store.read(lambda db: next(db["stations"].rows_where("id = ?", [cs_id], limit=1), None))
-
-
 def reset_connections(store: Store) -> None:
     """At start no station is connected, whatever the file says after a crash."""
     store.write(lambda db: db.execute("UPDATE stations SET connected = 0 WHERE connected = 1"))
@@ -121,10 +116,3 @@ def auth_changes_since(store: Store, after_id: int) -> tuple[int, set[str]]:
 def last_auth_change(store: Store) -> int:
     """The newest change id so far (0 for none): where the gateway starts watching."""
     return store.read(lambda db: db.execute("SELECT coalesce(max(id), 0) FROM station_auth_changes").fetchone()[0])
-
-
-def get_certificate_pem(store: Store, certificate_hash: str) -> str | None:
-    """A stored certificate's PEM by its key (unpadded base64url SHA-256 of the DER)."""
-    sql = "SELECT pem FROM certificates WHERE hash = ?"
-    row = store.read(lambda db: db.execute(sql, [certificate_hash]).fetchone())
-    return row[0] if row else None

@@ -1,16 +1,23 @@
 """Registered stations as the management API sees them: auth upsert, detail with connectors, list, delete."""
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any, Callable
 
 import sqlite_utils
 
 from storage import utc_now_iso
-from storage.database import Store
+from storage.database import Store, select_one
 
 AUTH_FIELDS = ("security_profile", "password_hash", "invalid_username_allowed")
 # Rows that only mean something while the station exists; transactions, meter values and events stay as history.
 DEPENDENT_TABLES = ("connectors", "status_history", "station_settings", "station_certificates", "commands", "device_model")
+
+
+def password_hash(password: str) -> str:
+    """The stored form of a Basic auth password: the seed's base64 of its SHA-256 (unsalted, as the seed API has it)."""
+    return base64.b64encode(hashlib.sha256(password.encode()).digest()).decode()
 
 
 def save_station_auth(store: Store, cs_id: str, auth: dict[str, Any]) -> dict[str, Any] | None:
@@ -32,7 +39,7 @@ def save_station_auth(store: Store, cs_id: str, auth: dict[str, Any]) -> dict[st
 
 def find_station(db: sqlite_utils.Database, cs_id: str) -> dict[str, Any] | None:
     """The station row, inside a read or write job."""
-    return next(db["stations"].rows_where("id = ?", [cs_id], limit=1), None)
+    return select_one(db, "SELECT * FROM stations WHERE id = ?", [cs_id])
 
 
 def get_station(store: Store, cs_id: str) -> dict[str, Any] | None:

@@ -11,11 +11,6 @@ def normalise_contract_id(contract_id: str) -> str:
     return contract_id.replace("-", "").replace(" ", "").upper()
 
 
-def find_token(store: Store, uid: str) -> dict[str, Any] | None:
-    """The token whose uid is exactly `uid`, or None."""
-    return store.read(lambda db: next(db["tokens"].rows_where("uid = ?", [uid], limit=1), None))
-
-
 def find_token_by_contract(store: Store, contract_id: str) -> dict[str, Any] | None:
     """The token with this contract id, compared exactly first, then normalised; or None."""
     normalised = normalise_contract_id(contract_id)

@@ -5,7 +5,7 @@ from typing import Any
 
 from handlers.routing import CallContext
 from handlers.v201 import routes
-from storage import station_runtime, token_lookup, utc_now_iso
+from storage import station_runtime, token_lookup, tokens, utc_now_iso
 from storage.database import Store
 
 # Types whose idToken is a token uid we can look up (eMAID also by its contract id).
@@ -17,7 +17,7 @@ def id_token_info(store: Store, cs_id: str, id_token: dict[str, Any]) -> dict[st
     token_type, value = id_token["type"], id_token["idToken"]
     if token_type == "NoAuthorization":
         return {"status": "Accepted"}
-    token = token_lookup.find_token(store, value)
+    token = tokens.get_token(store, value)
     if token is None and token_type == "eMAID":
         token = token_lookup.find_token_by_contract(store, value)
     if token is not None:
