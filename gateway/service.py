@@ -94,6 +94,10 @@ class Gateway:
                 self.store, admission.cs_id, "ConnectionReplaced", utc_now_iso(),
                 f"new connection from {admission.address} replaced one from {old.remote_address}", source="csms",
             )
+        current = station_runtime.get_credentials(self.store, [admission.cs_id]).get(admission.cs_id)
+        if current is None or tuple(current) != tuple(admission.credentials):
+            # Deleted or re-registered between the handshake check and now: the watch would not see it again.
+            connection.close(*(CLOSE_REMOVED if current is None else CLOSE_CREDENTIALS_CHANGED))
         station_runtime.mark_connected(self.store, admission.cs_id, version, admission.address)
         station_log.info("connected from %s with %s (%s)", admission.address, admission.subprotocol, ", ".join(ws.extensions) or "no extensions")
         self.hooks.fire("connected", connection)

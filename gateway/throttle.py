@@ -31,6 +31,8 @@ class Throttle:
         now = time.monotonic()
         if len(self._failures) > MAX_KEYS:
             self._prune(now)
+            while len(self._failures) > MAX_KEYS:  # still full of live keys: forget the oldest
+                del self._failures[next(iter(self._failures))]
         for key in keys:
             failures = self._failures.setdefault(key, deque(maxlen=self.limit))
             failures.append(now)

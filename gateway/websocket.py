@@ -20,7 +20,7 @@ from wsproto.events import (
     TextMessage,
 )
 from wsproto.extensions import PerMessageDeflate
-from wsproto.frame_protocol import Opcode, RsvBits
+from wsproto.frame_protocol import CloseReason, Opcode, RsvBits
 from wsproto.utilities import RemoteProtocolError
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,22 @@ MEM_LEVEL = 4  # zlib's default 8 costs 128 KiB of hash table per compressing co
 class BoundedDeflate(PerMessageDeflate):
     """permessage-deflate that compresses with a small window and memLevel whatever the client offers."""
 
-    def __init__(self, window_bits: int) -> None:
+    def __init__(self, window_bits: int, max_inflated: int) -> None:
         super().__init__()
         self.limit = min(max(window_bits, 9), 15)  # what RFC 7692 allows
+        self.max_inflated = max_inflated
+
+    def frame_inbound_payload_data(self, proto, data: bytes) -> bytes | CloseReason:
+        # wsproto inflates without a bound: 16 KiB read could become gigabytes before our size check runs.
+        if not self._inbound_compressed or not self._inbound_is_compressible:
+            return data
+        try:
+            inflated = self._decompressor.decompress(bytes(data), self.max_inflated + 1)
+        except zlib.error:
+            return CloseReason.INVALID_FRAME_PAYLOAD_DATA
+        if self._decompressor.unconsumed_tail or len(inflated) > self.max_inflated:
+            return CloseReason.MESSAGE_TOO_BIG
+        return inflated
 
     def accept(self, offer: str) -> bool | None | str:
         answer = super().accept(offer)
@@ -89,7 +102,7 @@ class WebSocket:
             raise WebSocketClosed(f"not a WebSocket handshake: {error}") from error
         if not isinstance(event, Request):
             raise WebSocketClosed(f"not a WebSocket handshake: {event!r}")
-        extensions = [BoundedDeflate(deflate_window_bits)] if deflate_window_bits else []
+        extensions = [BoundedDeflate(deflate_window_bits, self.max_message_bytes)] if deflate_window_bits else []
         self._send(AcceptConnection(subprotocol=subprotocol, extensions=extensions))
         self.extensions = [repr(ext) for ext in extensions if ext.enabled()]
 

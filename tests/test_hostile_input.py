@@ -33,3 +33,28 @@ def test_21_message_types_5_and_6_are_tolerated():
         assert isinstance(frame, rpc.BadFrame) and frame.reply is None
     refused = rpc.parse('[5,"1","X",{}]', "2.0.1")
     assert isinstance(refused, rpc.BadFrame) and "MessageTypeNotSupported" in refused.reply
+
+
+def test_compressed_frames_inflate_only_up_to_the_message_limit():
+    import zlib
+
+    from gateway.websocket import BoundedDeflate
+    from wsproto.frame_protocol import CloseReason
+
+    deflate = BoundedDeflate(10, max_inflated=1024)
+    deflate._inbound_compressed, deflate._inbound_is_compressible = True, True
+    deflate._decompressor = zlib.decompressobj(-15)
+    bomb = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = bomb.compress(b"x" * 10_000_000) + bomb.flush(zlib.Z_SYNC_FLUSH)
+    assert len(data) < 20_000
+    assert deflate.frame_inbound_payload_data(None, data) is CloseReason.MESSAGE_TOO_BIG
+
+
+def test_the_throttle_holds_a_bounded_number_of_keys(monkeypatch):
+    from gateway import throttle
+
+    monkeypatch.setattr(throttle, "MAX_KEYS", 100)
+    limiter = throttle.Throttle(5, 60)
+    for number in range(1000):
+        limiter.fail(f"address 10.0.{number // 256}.{number % 256}")
+    assert len(limiter._failures) <= 101
