@@ -59,6 +59,9 @@ class StationEventSchema(BaseSchema):
     timestamp = fields.String(allow_none=True)
     tech_info = fields.String(data_key="techInfo", allow_none=True)
     request_id = fields.Integer(data_key="requestId", allow_none=True)
+    command_id = fields.Integer(
+        data_key="commandId", allow_none=True, metadata={"description": "the command a status notification reports on"}
+    )
     body = fields.Raw(allow_none=True, metadata={"description": "the notification as sent (null for security events)"})
     received_at = fields.String(data_key="receivedAt", required=True)
 

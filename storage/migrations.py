@@ -340,3 +340,9 @@ def m004_transaction_energy_readings(db: sqlite_utils.Database) -> None:
 def m005_commands_by_status(db: sqlite_utils.Database) -> None:
     """The outbox's expiry sweep finds open commands by status and age without scanning every command."""
     db["commands"].create_index(["status", "created_at"])
+
+
+@migrations()
+def m006_station_message_commands(db: sqlite_utils.Database) -> None:
+    """A status notification remembers the command it reports on (UpdateFirmware, GetLog, GetDiagnostics...)."""
+    db["station_messages"].add_column("command_id", int)

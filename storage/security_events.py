@@ -38,13 +38,14 @@ def list_events(store: Store, cs_id: str, offset: int = 0, limit: int = 20) -> l
     """The station's security events and stored notifications (station_messages), newest first.
 
     Each row: kind ("security" or "notification"), id, type (event type or action), timestamp, tech_info,
-    request_id, body (JSON text as sent, notifications only), received_at.
+    request_id, command_id (the command a status notification reports on), body (JSON text as sent, notifications
+    only), received_at.
     """
     sql = (
-        "SELECT 'security' AS kind, id, type, timestamp, tech_info, NULL AS request_id, NULL AS body, received_at"
-        " FROM security_events WHERE cs_id = ?"
+        "SELECT 'security' AS kind, id, type, timestamp, tech_info, NULL AS request_id, NULL AS command_id,"
+        " NULL AS body, received_at FROM security_events WHERE cs_id = ?"
         " UNION ALL"
-        " SELECT 'notification', id, action, NULL, NULL, request_id, body, received_at"
+        " SELECT 'notification', id, action, NULL, NULL, request_id, command_id, body, received_at"
         " FROM station_messages WHERE cs_id = ?"
         " ORDER BY received_at DESC, kind, id DESC LIMIT ? OFFSET ?"
     )

@@ -12,9 +12,18 @@ MESSAGES_PER_STATION = 1000
 
 
 def add_station_message(
-    store: Store, cs_id: str, action: str, body: dict[str, Any] | str, request_id: int | None = None
+    store: Store,
+    cs_id: str,
+    action: str,
+    body: dict[str, Any] | str,
+    request_id: int | None = None,
+    answers: tuple[str, ...] = (),
 ) -> int:
-    """Store one message durably (a dict is kept as JSON text); returns its id."""
+    """Store one message durably (a dict is kept as JSON text); returns its id.
+
+    With `answers` (command actions the message reports on), it is linked to the station's latest such command,
+    the one with the same requestId when the message has one.
+    """
     row = {
         "cs_id": cs_id,
         "action": action,
@@ -23,6 +32,8 @@ def add_station_message(
         "received_at": utc_now_iso(),
     }
     def job(db: Any) -> int:
+        if answers:
+            row["command_id"] = _reported_command(db, cs_id, answers, request_id)
         message_id = db["station_messages"].insert(row).last_pk
         db.execute(
             "DELETE FROM station_messages WHERE cs_id = ? AND id <= ("
@@ -32,3 +43,14 @@ def add_station_message(
         return message_id
 
     return store.write(job)
+
+
+def _reported_command(db: Any, cs_id: str, actions: tuple[str, ...], request_id: int | None) -> int | None:
+    marks = ", ".join("?" for _ in actions)
+    sql = f"SELECT id FROM commands WHERE cs_id = ? AND action IN ({marks})"
+    params: list[Any] = [cs_id, *actions]
+    if request_id is not None:
+        sql += " AND json_extract(request, '$.requestId') = ?"
+        params.append(request_id)
+    found = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+    return found[0] if found else None

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from ocpp.exceptions import OCPPError
 
+from handlers.notifications import record_message
 from handlers.routing import CallContext
 from handlers.v16 import routes
-from storage import station_messages, station_runtime
 
 OCA_PNC_VENDOR = "org.openchargealliance.iso15118pnc"
 # "ISO 15118 Plug & Charge with OCPP 1.6": each messageId is the 2.0.1 message of the same name.
@@ -17,8 +17,7 @@ OCA_PNC_MESSAGES = ("Authorize", "GetCertificateStatus", "SignCertificate", "Get
 
 @routes.on("DataTransfer")
 def data_transfer(ctx: CallContext, payload: dict) -> dict:
-    station_messages.add_station_message(ctx.store, ctx.cs_id, ctx.action, payload)
-    station_runtime.mark_seen(ctx.store, ctx.cs_id)
+    record_message(ctx, payload)
     if payload["vendorId"] != OCA_PNC_VENDOR:
         return {"status": "UnknownVendorId"}
     message_id = payload.get("messageId")

@@ -1,9 +1,10 @@
 """OCPP 1.6 Security Whitepaper messages: security events and certificate signing requests."""
 from __future__ import annotations
 
+from handlers.notifications import record_message
 from handlers.routing import CallContext
 from handlers.v16 import routes
-from storage import security_events, station_messages, station_runtime
+from storage import security_events, station_runtime
 
 
 @routes.on("SecurityEventNotification")
@@ -18,6 +19,6 @@ def security_event_notification(ctx: CallContext, payload: dict) -> dict:
 @routes.on("SignCertificate")
 def sign_certificate(ctx: CallContext, payload: dict) -> dict:
     # No certificate authority exists yet (PKI comes with build order 6): the CSR is kept, the answer is honest.
-    station_messages.add_station_message(ctx.store, ctx.cs_id, ctx.action, payload)
+    record_message(ctx, payload)
     ctx.log.warning("%s %s: no CA configured, CSR rejected", ctx.action, ctx.message_id)
     return {"status": "Rejected"}

@@ -8,7 +8,7 @@ from ocpp.exceptions import OCPPError
 
 from handlers.routing import CallContext
 from handlers.v201 import routes
-from handlers.v201.notifications import record_message
+from handlers.notifications import record_message
 
 PNC_VENDOR = "org.openchargealliance.iso15118pnc"
 PNC_MESSAGES = {"Authorize", "GetCertificateStatus", "SignCertificate", "Get15118EVCertificate"}

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.notifications import record_message
 from handlers.routing import CallContext, Handler
 from handlers.v201 import routes
-from storage import station_messages, station_runtime
 
 # Action → our answer. Each is stored with its requestId (if any), which links it to the command that asked.
 LOGGED_ACTIONS: dict[str, dict[str, Any]] = {
@@ -23,12 +23,6 @@ LOGGED_ACTIONS: dict[str, dict[str, Any]] = {
     "NotifyCustomerInformation": {},
     "NotifyDisplayMessages": {},
 }
-
-
-def record_message(ctx: CallContext, payload: dict) -> None:
-    """Refresh last seen and store the message as sent, durably."""
-    station_runtime.mark_seen(ctx.store, ctx.cs_id)
-    station_messages.add_station_message(ctx.store, ctx.cs_id, ctx.action, payload, payload.get("requestId"))
 
 
 def _logged(answer: dict[str, Any]) -> Handler:

@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers.routing import CallContext
 from handlers.v201 import routes
-from handlers.v201.notifications import record_message
+from handlers.notifications import record_message
 from storage import device_model, utc_now_iso
 
 

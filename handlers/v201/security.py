@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers.routing import CallContext
 from handlers.v201 import routes
-from handlers.v201.notifications import record_message
+from handlers.notifications import record_message
 from storage import security_events, station_runtime
 
 

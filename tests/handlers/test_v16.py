@@ -194,3 +194,23 @@ def test_bad_payloads_get_the_16_spelling(call16, action, payload, code):
     with pytest.raises(OCPPError) as raised:
         call16(action, payload)
     assert error_code(raised.value, "1.6") == code
+
+
+def test_status_notifications_are_linked_to_the_command_they_report_on(call16, store):
+    def sent(action, request):
+        return store.write(lambda db: db["commands"].insert({
+            "cs_id": CS_ID, "operation": "call", "status": "completed", "action": action,
+            "request": json.dumps(request)}).last_pk)
+
+    diagnostics = sent("GetDiagnostics", {"location": "ftp://x"})
+    log_request = sent("GetLog", {"logType": "SecurityLog", "requestId": 7, "log": {"remoteLocation": "ftp://x"}})
+    sent("GetLog", {"logType": "SecurityLog", "requestId": 8, "log": {"remoteLocation": "ftp://x"}})
+    call16("DiagnosticsStatusNotification", {"status": "Uploading"})
+    call16("LogStatusNotification", {"status": "Uploaded", "requestId": 7})
+    call16("FirmwareStatusNotification", {"status": "Idle"})
+    linked = rows(store, "SELECT action, command_id FROM station_messages ORDER BY id")
+    assert linked == [
+        {"action": "DiagnosticsStatusNotification", "command_id": diagnostics},
+        {"action": "LogStatusNotification", "command_id": log_request},
+        {"action": "FirmwareStatusNotification", "command_id": None},
+    ]
