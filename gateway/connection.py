@@ -22,8 +22,6 @@ from storage import Store, station_runtime
 
 log = logging.getLogger(__name__)
 
-SEEN_EVERY = 30.0  # seconds between last-seen updates caused by ordinary traffic
-
 
 class ConnectionClosed(Exception):
     """The station's connection is closed; the call was not sent."""
@@ -90,7 +88,6 @@ class Connection:
         self._call_lock = Semaphore()
         self._pending: _Pending | None = None
         self._late: _Pending | None = None
-        self._seen_at = time.monotonic()
         self._closed = False
 
     @property
@@ -179,10 +176,8 @@ class Connection:
             if frame.reply:
                 self._send(frame.reply)
             return
-        now = time.monotonic()
-        if now - self._seen_at > SEEN_EVERY:
-            self._seen_at = now
-            station_runtime.mark_seen(self._store, self.cs_id)
+        # Answers and unknown frames count as signs of life too (mark_seen writes at most once a second).
+        station_runtime.mark_seen(self._store, self.cs_id)
         if frame.message_type_id == rpc.CALL:
             self._answer_call(frame)
         else:

@@ -9,9 +9,9 @@ from storage.database import Store
 
 
 def list_transactions(store: Store, cs_id: str | None, offset: int, limit: int) -> list[dict[str, Any]]:
-    """Transactions newest first, optionally of one station."""
+    """Transactions newest first (in the order the CSMS learned of them), optionally of one station."""
     where, args = ("cs_id = ?", [cs_id]) if cs_id is not None else (None, [])
-    order = "coalesce(started_at, created_at) DESC, rowid DESC"
+    order = "rowid DESC"  # arrival order: station clocks and offsets make started_at text unsortable
     return store.read(
         lambda db: list(db["transactions"].rows_where(where, args, order_by=order, limit=limit, offset=offset))
     )
@@ -24,7 +24,7 @@ def get_transaction(store: Store, transaction_id: str, cs_id: str | None = None)
         where, args = "transaction_id = ?", [transaction_id]
         if cs_id is not None:
             where, args = where + " AND cs_id = ?", args + [cs_id]
-        order = "coalesce(started_at, created_at) DESC, rowid DESC"
+        order = "rowid DESC"  # arrival order: station clocks and offsets make started_at text unsortable
         found = next(db["transactions"].rows_where(where, args, order_by=order, limit=1), None)
         if found is not None:
             found["meter_values"] = list(
