@@ -176,11 +176,10 @@ class Connection:
             if frame.reply:
                 self._send(frame.reply)
             return
-        # Answers and unknown frames count as signs of life too (mark_seen writes at most once a second).
-        station_runtime.mark_seen(self._store, self.cs_id)
         if frame.message_type_id == rpc.CALL:
-            self._answer_call(frame)
+            self._answer_call(frame)  # the handlers refresh last seen
         else:
+            station_runtime.mark_seen(self._store, self.cs_id)  # writes at most once a second
             self._on_answer(frame)
 
     def _answer_call(self, frame: rpc.Frame) -> None:

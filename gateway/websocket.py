@@ -86,6 +86,7 @@ class WebSocket:
         self.max_message_bytes = max_message_bytes
         self.protocol = WSConnection(ConnectionType.SERVER)
         self.send_lock = Semaphore()
+        self._send_timeout = gevent.Timeout(SEND_TIMEOUT, WebSocketClosed("send timed out"))  # one per socket: cheap to rearm
         self.last_received = self.last_ping = time.monotonic()
         self.close_code: int | None = None
         self.extensions: list[str] = []
@@ -164,7 +165,7 @@ class WebSocket:
 
     def _send(self, event) -> None:
         # A peer that stops reading must not hold the send lock (and the greenlets pinging or closing it) forever.
-        timeout = gevent.Timeout(SEND_TIMEOUT, WebSocketClosed("send timed out"))
+        timeout = self._send_timeout
         with self.send_lock:
             timeout.start()
             try:
@@ -175,7 +176,7 @@ class WebSocket:
                 self._drop()
                 raise
             finally:
-                timeout.close()
+                timeout.cancel()
 
     def _send_quietly(self, event) -> None:
         try:
