@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from handlers.plug_and_charge import VENDOR as OCA_PNC_VENDOR
 from outbox.charging_profiles import NotExpressible, to_ocpp16
 
-OCA_PNC_VENDOR = "org.openchargealliance.iso15118pnc"
 PASSWORD_SETTINGS = {"1.6": "AuthorizationKey", "2.0.1": "SecurityCtrlr/BasicAuthPassword"}
 ATTRIBUTE_TYPES = ("Actual", "Target", "MinSet", "MaxSet")
 _NAME_CHARS = r"[A-Za-z0-9*\-_=:+|@.]+"
