@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from ocpp.exceptions import OCPPError
 
 from handlers.routing import error_code, trimmed
@@ -39,12 +41,28 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400
+        raise ValueError(f"{text[:20]} is out of range")
+    return number
+
+
+def loads(text: str) -> Any:
+    """JSON text to Python: orjson, and the standard library for what orjson refuses (lone surrogates, NaN...),
+    so that both agree on what is JSON; raises ValueError or RecursionError."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+
+
 def parse(raw: str | bytes, ocpp_version: str) -> Frame | BadFrame:
     """Parse one WebSocket message; never raises."""
     try:
         if isinstance(raw, bytes):
             raise ValueError("binary frame")
-        message = json.loads(raw, parse_constant=_refuse_constant)
+        message = loads(raw)
     except (ValueError, RecursionError):
         message = None
     if not isinstance(message, list) or len(message) < 2 or not isinstance(message[1], str):
@@ -86,7 +104,10 @@ def _shape_problem(message_type_id: int, message: list) -> str | None:
 
 
 def dumps(message: list) -> str:
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return orjson.dumps(message).decode()
+    except TypeError:  # a Decimal, an int beyond 64 bits: the standard library spells those
+        return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
 
 
 def call(message_id: str, action: str, payload: dict) -> str:

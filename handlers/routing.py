@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import fastjsonschema
+import jsonschema_rs
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from ocpp.exceptions import (
@@ -100,27 +100,27 @@ def schema_validator(message_type_id: int, action: str, ocpp_version: str) -> Dr
 
 
 @functools.lru_cache(maxsize=None)
-def _fast_validator(message_type_id: int, action: str, ocpp_version: str) -> Callable[[Any], Any] | None:
+def _fast_validator(message_type_id: int, action: str, ocpp_version: str) -> Callable[[Any], bool] | None:
+    """The schema compiled by jsonschema-rs: whether a payload is valid, ~10x faster than the package's validator."""
     validator = schema_validator(message_type_id, action, ocpp_version)
     if validator is None:
         return None
-    return fastjsonschema.compile(json.loads(json.dumps(validator.schema, default=float)))
+    schema = json.loads(json.dumps(validator.schema, default=float))
+    # The package's Draft4Validator checks no formats: neither may the fast path (a stricter one only costs time).
+    return jsonschema_rs.Draft4Validator(schema, validate_formats=False).is_valid
 
 
 def validate(message_type_id: int, action: str, payload: Any, ocpp_version: str) -> None:
     """Check `payload` against the schema; raise the OCPPError the spec maps the first violation to.
 
-    A compiled fastjsonschema validator answers the common case (valid) ~25x faster; any doubt goes to the
-    `ocpp` package's own Draft-4 validator, whose first error is mapped to a code as the package maps it.
+    The compiled validator answers the common case (valid); any doubt goes to the `ocpp` package's own Draft-4
+    validator, whose first error is mapped to a code as the package maps it.
     """
-    fast = _fast_validator(message_type_id, action, ocpp_version)
-    if fast is None:
+    is_valid = _fast_validator(message_type_id, action, ocpp_version)
+    if is_valid is None:
         raise OcppNotImplemented(description=f"{action} is not an OCPP {ocpp_version} action")
-    try:
-        fast(payload)
+    if is_valid(payload):
         return
-    except fastjsonschema.JsonSchemaException:
-        pass
     validator = schema_validator(message_type_id, action, ocpp_version)
     assert validator is not None
     if ocpp_version == "1.6" and (message_type_id, action) in _DECIMAL_ACTIONS_16:

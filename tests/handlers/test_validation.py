@@ -8,7 +8,6 @@ import json
 import os
 from typing import Any, Iterator
 
-import fastjsonschema
 import ocpp
 import pytest
 from jsonschema.exceptions import best_match
@@ -57,7 +56,7 @@ def _mutations(payload: Any) -> Iterator[Any]:
         yield {**payload, "unexpectedProperty": 1}
         for key, value in payload.items():
             yield {k: v for k, v in payload.items() if k != key}
-            for wrong in (None, "text" if not isinstance(value, str) else 12345, "y" * 2000, -5, 1.25, [], {}):
+            for wrong in (None, "text" if not isinstance(value, str) else 12345, "y" * 2000, -5, 1.25, 1.0, 2**70, [], {}):
                 yield {**payload, key: wrong}
             for inner in itertools.islice(_mutations(value), 40):
                 yield {**payload, key: inner}
@@ -83,9 +82,5 @@ def test_fast_validator_never_accepts_what_the_package_rejects(version, message_
     for payload in corpus:
         as_stock_reads_it = json.loads(json.dumps(payload), parse_float=parse_float)
         stock_rejects = best_match(stock.iter_errors(as_stock_reads_it)) is not None
-        try:
-            fast(payload)
-            fast_rejects = False
-        except fastjsonschema.JsonSchemaException:
-            fast_rejects = True
+        fast_rejects = not fast(payload)
         assert not (stock_rejects and not fast_rejects), f"fast accepted {payload!r}"
