@@ -1,6 +1,7 @@
 """Run every listener of the CSMS in this one gevent process and print where they listen."""
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import sys
@@ -21,6 +22,12 @@ from outbox.service import Outbox
 from storage import Store, station_runtime
 
 log = logging.getLogger(__name__)
+
+# Python's default collects the young generation every 700 net container allocations. A thousand stations keep
+# ~100k objects alive (connections, messages waiting for their commit), so the default promoted in-flight
+# messages and ran full collections every second: 15 % of the server's CPU. Reference counting frees our
+# messages; the collector is only for the rare cycle.
+GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass
@@ -49,6 +56,13 @@ def build_listeners(config: Config, store: Store, gateway: Gateway) -> list[List
     return listeners
 
 
+def tune_garbage_collector() -> None:
+    """Leave what start-up built out of every collection, and collect rarely (see GC_THRESHOLDS)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def serve(config: Config) -> None:
     """Open the database, start every listener, block until SIGINT or SIGTERM, then stop cleanly."""
     store = Store(config.db_path)
@@ -59,6 +73,7 @@ def serve(config: Config) -> None:
     outbox_link.attach(outbox, hooks, store)
     outbox.start()
     listeners = build_listeners(config, store, gateway)
+    tune_garbage_collector()
     gateway.start()
     for listener in listeners:
         listener.server.start()
