@@ -73,6 +73,44 @@ class BoundedDeflate(PerMessageDeflate):
         return super().frame_outbound(proto, opcode, rsv, data, fin)
 
 
+_FIN_TEXT = 0x80 | Opcode.TEXT  # FIN, no RSV bits (so not compressed), text
+
+
+def _frame_header(data: bytes, position: int) -> tuple[int, bool, int, int] | None:
+    """(first byte, masked, payload length, header length) of the frame at `position`; None until it is all there."""
+    available = len(data) - position
+    if available < 2:
+        return None
+    first, second = data[position], data[position + 1]
+    length, header_bytes = second & 0x7F, 2
+    if length == 126:
+        if available < 4:
+            return None
+        length, header_bytes = int.from_bytes(data[position + 2 : position + 4], "big"), 4
+    elif length == 127:
+        if available < 10:
+            return None
+        length, header_bytes = int.from_bytes(data[position + 2 : position + 10], "big"), 10
+    masked = bool(second & 0x80)
+    return first, masked, length, header_bytes + (4 if masked else 0)
+
+
+def _unmask(payload: bytes, mask: bytes) -> bytes:
+    size = len(payload)
+    key = (mask * (size // 4 + 1))[:size]
+    return (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(size, "big")
+
+
+def _text_frame(payload: bytes) -> bytes:
+    """A whole, unmasked, uncompressed text frame (what a server sends)."""
+    size = len(payload)
+    if size < 126:
+        return bytes((_FIN_TEXT, size)) + payload
+    if size < 65536:
+        return bytes((_FIN_TEXT, 126)) + size.to_bytes(2, "big") + payload
+    return bytes((_FIN_TEXT, 127)) + size.to_bytes(8, "big") + payload
+
+
 class WebSocketClosed(Exception):
     """The socket is closed or closing; nothing more can be sent."""
 
@@ -90,6 +128,10 @@ class WebSocket:
         self.last_received = self.last_ping = time.monotonic()
         self.close_code: int | None = None
         self.extensions: list[str] = []
+        self._compressing = False
+        self._fragmented = False  # a fragmented message is under way: its frames go to wsproto
+        self._parts: list[str | bytes] = []  # what wsproto gave of the message under way
+        self._size = 0
 
     def accept(self, headers: Mapping[str, str], subprotocol: str | None, deflate_window_bits: int | None) -> None:
         """Answer the (already checked) handshake with 101; `headers` are the request's, as the WSGI environ has them."""
@@ -106,11 +148,16 @@ class WebSocket:
         extensions = [BoundedDeflate(deflate_window_bits, self.max_message_bytes)] if deflate_window_bits else []
         self._send(AcceptConnection(subprotocol=subprotocol, extensions=extensions))
         self.extensions = [repr(ext) for ext in extensions if ext.enabled()]
+        self._compressing = bool(self.extensions)
 
     def messages(self) -> Iterator[str | bytes]:
-        """Whole messages until the connection ends; too big a message closes it with 1009."""
-        parts: list[str | bytes] = []
-        size = 0
+        """Whole messages until the connection ends; too big a message closes it with 1009.
+
+        The common frame (one whole, masked, uncompressed text message) is read here; every other frame
+        (control, fragmented, compressed, broken) goes to wsproto whole, one at a time, which keeps its state
+        exact. wsproto's generic path cost 30 us of a ~250 us message at a thousand stations.
+        """
+        buffer, skip = bytearray(), 0  # bytes of frames not yet whole; appended to, so a big frame costs no copies
         while self.protocol.state not in (ConnectionState.CLOSED, ConnectionState.REJECTING):
             try:
                 data = self.rfile.read1(RECEIVE_BYTES)
@@ -119,37 +166,79 @@ class WebSocket:
             if not data:
                 break
             self.last_received = time.monotonic()
-            self.protocol.receive_data(data)
-            for event in self.protocol.events():
-                if isinstance(event, Message):
-                    if self.close_code is not None:
+            if skip:  # the rest of a frame over the limit
+                data, skip = data[skip:], max(skip - len(data), 0)
+            buffer += data
+            data, position, end = buffer, 0, len(buffer)
+            while position < end and self.protocol.state is not ConnectionState.CLOSED:
+                header = _frame_header(data, position)
+                if header is None:
+                    break
+                first, masked, length, header_bytes = header
+                frame_end = position + header_bytes + length
+                if length > self.max_message_bytes:
+                    self.close(1009, "message too big")
+                    skip, position = max(frame_end - end, 0), min(frame_end, end)
+                    continue
+                if frame_end > end:
+                    break
+                if first == _FIN_TEXT and masked and not self._fragmented and self.close_code is None:
+                    mask = data[position + header_bytes - 4 : position + header_bytes]
+                    try:
+                        text = _unmask(data[position + header_bytes : frame_end], mask).decode()
+                    except UnicodeDecodeError:
+                        text = None  # wsproto closes with 1007
+                    if text is not None:
+                        position = frame_end
+                        yield text
                         continue
-                    size += len(event.data.encode()) if isinstance(event.data, str) else len(event.data)
-                    if size > self.max_message_bytes:
-                        parts, size = [], 0
-                        self.close(1009, "message too big")
-                        continue
-                    parts.append(event.data)
-                    if event.message_finished:
-                        message = "".join(parts) if isinstance(event, TextMessage) else b"".join(parts)
-                        parts, size = [], 0
-                        yield message
-                elif isinstance(event, Ping):
-                    self._send_quietly(event.response())
-                elif isinstance(event, CloseConnection):
-                    if self.protocol.state is ConnectionState.REMOTE_CLOSING:
-                        self._send_quietly(event.response())
-                    elif self.protocol.state is ConnectionState.OPEN:
-                        # wsproto's verdict on a broken frame (bad UTF-8, unmasked...): close, never read on silently.
-                        self.close(event.code, event.reason or "protocol error")
-                    self.close_code = self.close_code or event.code
+                self._note_fragments(first)
+                self.protocol.receive_data(data[position:frame_end])
+                yield from self._protocol_events()
+                position = frame_end
+            del buffer[:position]
         self._drop()
+
+    def _note_fragments(self, first: int) -> None:
+        opcode, fin = first & 0x0F, first & 0x80
+        if opcode in (Opcode.TEXT, Opcode.BINARY) and not fin:
+            self._fragmented = True
+        elif opcode == Opcode.CONTINUATION and fin:
+            self._fragmented = False
+
+    def _protocol_events(self) -> Iterator[str | bytes]:
+        for event in self.protocol.events():
+            if isinstance(event, Message):
+                if self.close_code is not None:
+                    continue
+                self._size += len(event.data.encode()) if isinstance(event.data, str) else len(event.data)
+                if self._size > self.max_message_bytes:
+                    self._parts, self._size = [], 0
+                    self.close(1009, "message too big")
+                    continue
+                self._parts.append(event.data)
+                if event.message_finished:
+                    message = "".join(self._parts) if isinstance(event, TextMessage) else b"".join(self._parts)
+                    self._parts, self._size = [], 0
+                    yield message
+            elif isinstance(event, Ping):
+                self._send_quietly(event.response())
+            elif isinstance(event, CloseConnection):
+                if self.protocol.state is ConnectionState.REMOTE_CLOSING:
+                    self._send_quietly(event.response())
+                elif self.protocol.state is ConnectionState.OPEN:
+                    # wsproto's verdict on a broken frame (bad UTF-8, unmasked...): close, never read on silently.
+                    self.close(event.code, event.reason or "protocol error")
+                self.close_code = self.close_code or event.code
 
     def send(self, text: str) -> None:
         """Send one text message; raises WebSocketClosed once closing."""
         if self.protocol.state is not ConnectionState.OPEN:
             raise WebSocketClosed("connection is closing")
-        self._send(TextMessage(data=text))
+        if self._compressing:
+            self._send(TextMessage(data=text))
+        else:
+            self._send_bytes(_text_frame(text.encode()))
 
     def ping(self) -> None:
         self.last_ping = time.monotonic()
@@ -164,12 +253,15 @@ class WebSocket:
         gevent.spawn_later(CLOSE_GRACE, self._drop)
 
     def _send(self, event) -> None:
+        self._send_bytes(self.protocol.send(event))
+
+    def _send_bytes(self, data: bytes) -> None:
         # A peer that stops reading must not hold the send lock (and the greenlets pinging or closing it) forever.
         timeout = self._send_timeout
         with self.send_lock:
             timeout.start()
             try:
-                self.sock.sendall(self.protocol.send(event))
+                self.sock.sendall(data)
             except OSError as error:
                 raise WebSocketClosed(str(error)) from error
             except WebSocketClosed:
