@@ -5,7 +5,13 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from storage.database import Store, insert_rows
+from storage.database import Store, insert_values
+
+# The columns of a sampled_value_row (handlers/meter_values.py), then the link every row of one message shares.
+VALUE_COLUMNS = (
+    "timestamp", "value", "value_number", "context", "format", "measurand", "phase", "location", "unit", "signed_data",
+)
+COLUMNS = VALUE_COLUMNS + ("cs_id", "evse_id", "connector_id", "transaction_id")
 
 
 def insert_meter_values(
@@ -17,8 +23,8 @@ def insert_meter_values(
     transaction_id: str | None = None,
 ) -> None:
     """Inside a write job: insert parsed sampled-value rows for one station, EVSE and transaction."""
-    link = {"cs_id": cs_id, "evse_id": evse_id, "connector_id": connector_id, "transaction_id": transaction_id}
-    insert_rows(db, "meter_values", [{**row, **link} for row in rows])
+    link = (cs_id, evse_id, connector_id, transaction_id)
+    insert_values(db, "meter_values", COLUMNS, [tuple(map(row.get, VALUE_COLUMNS)) + link for row in rows])
 
 
 def add_meter_values(

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import orjson
 import sqlite_utils
 
 from storage import utc_now_iso
@@ -98,7 +99,7 @@ def _event_row(cs_id: str, transaction_id: str, event: dict[str, Any], now: str)
         "evse_id": evse.get("id"),
         "connector_id": evse.get("connectorId"),
         "id_token": (event.get("idToken") or {}).get("idToken"),
-        "body": json.dumps(event, separators=(",", ":")),
+        "body": orjson.dumps(event).decode(),
         "received_at": now,
     }
 
