@@ -59,14 +59,9 @@ MAX_ROWS_PER_STATEMENT = 100  # x columns stays far below SQLite's 32,766 parame
 
 
 @functools.lru_cache(maxsize=1024)
-def _insert_sql(table: str, columns: tuple[str, ...], pk: tuple[str, ...] | None, count: int = 1) -> str:
-    names = ", ".join(columns)
+def _insert_sql(table: str, columns: tuple[str, ...], count: int) -> str:
     group = f"({', '.join('?' for _ in columns)})"
-    sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([group] * count)}"
-    if pk:
-        updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in pk)
-        sql += f" ON CONFLICT ({', '.join(pk)}) DO " + (f"UPDATE SET {updates}" if updates else "NOTHING")
-    return sql
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([group] * count)}"
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
@@ -81,13 +76,18 @@ def insert_values(db: sqlite_utils.Database, table: str, columns: tuple[str, ...
     (a quarter cheaper than a statement per row)."""
     for start in range(0, len(values), MAX_ROWS_PER_STATEMENT):
         chunk = values[start : start + MAX_ROWS_PER_STATEMENT]
-        db.conn.execute(_insert_sql(table, columns, None, len(chunk)), list(itertools.chain.from_iterable(chunk)))
+        db.conn.execute(_insert_sql(table, columns, len(chunk)), list(itertools.chain.from_iterable(chunk)))
 
 
-def upsert_row(db: sqlite_utils.Database, table: str, row: dict[str, Any], pk: tuple[str, ...]) -> None:
-    """Insert the row, or update the given columns of the row with the same primary key."""
-    columns = tuple(row)
-    db.conn.execute(_insert_sql(table, columns, pk), tuple(row.values()))
+@functools.lru_cache(maxsize=256)
+def _update_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"UPDATE {table} SET {', '.join(f'{name} = ?' for name in columns)} WHERE rowid = ?"
+
+
+def update_row(db: sqlite_utils.Database, table: str, row_id: int, changes: dict[str, Any]) -> None:
+    """Set the given columns of the row with this rowid (nothing to do when nothing changed)."""
+    if changes:
+        db.conn.execute(_update_sql(table, tuple(changes)), [*changes.values(), row_id])
 
 
 def select_one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:

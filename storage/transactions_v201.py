@@ -10,10 +10,15 @@ import orjson
 import sqlite_utils
 
 from storage import utc_now_iso
-from storage.database import Store, insert_rows, select_one, upsert_row
+from storage.database import Store, insert_rows, select_one, update_row
 from storage.meter_values import insert_meter_values
 
-PK = ("cs_id", "transaction_id")
+# The transaction (with its rowid) and whether this seqNo is already stored for it, in one statement.
+_EXISTING_SQL = (
+    "SELECT t.rowid AS row_id, t.*, EXISTS (SELECT 1 FROM transaction_events e WHERE e.cs_id = t.cs_id"
+    " AND e.transaction_id = t.transaction_id AND e.seq_no = ?) AS seq_seen"
+    " FROM transactions t WHERE t.cs_id = ? AND t.transaction_id = ?"
+)
 # Reads an energy register in Wh from a meter_values row, None when the row is no such reading.
 RegisterReader = Callable[[dict[str, Any]], "float | None"]
 
@@ -39,22 +44,27 @@ def record_event(
     transaction_id = event["transactionInfo"]["transactionId"]
 
     def job(db: sqlite_utils.Database) -> EventOutcome:
-        existing = select_one(db, "SELECT * FROM transactions WHERE cs_id = ? AND transaction_id = ?", [cs_id, transaction_id])
+        found = select_one(db, _EXISTING_SQL, [event["seqNo"], cs_id, transaction_id])
         now = utc_now_iso()
-        if existing is not None and _has_seq_no(db, cs_id, transaction_id, event["seqNo"]):
-            db.execute(
-                "UPDATE transactions SET seq_duplicates = seq_duplicates + 1, updated_at = ?"
-                " WHERE cs_id = ? AND transaction_id = ?",
-                [now, cs_id, transaction_id],
-            )
-            return EventOutcome(True, existing["status"], existing["energy"])
-        row = _merged_transaction(existing or {}, event, auth_status, now)
-        row.update(cs_id=cs_id, transaction_id=transaction_id)
+        if found is None:
+            row_id, existing = None, {}
+        else:
+            row_id, seen, existing = found.pop("row_id"), found.pop("seq_seen"), found
+            if seen:
+                db.execute(
+                    "UPDATE transactions SET seq_duplicates = seq_duplicates + 1, updated_at = ? WHERE rowid = ?",
+                    [now, row_id],
+                )
+                return EventOutcome(True, existing["status"], existing["energy"])
+        row = _merged_transaction(existing, event, auth_status, now)
         insert_rows(db, "transaction_events", [_event_row(cs_id, transaction_id, event, now)])
-        merged = {**(existing or {}), **row}
+        merged = {**existing, **row}
         insert_meter_values(db, cs_id, meter_rows, merged.get("evse_id"), merged.get("connector_id"), transaction_id)
-        row.update(_energy(existing or {}, meter_rows, register_wh, ended=row["status"] == "ended"))
-        upsert_row(db, "transactions", row, PK)
+        row.update(_energy(existing, meter_rows, register_wh, ended=row["status"] == "ended"))
+        if row_id is None:
+            insert_rows(db, "transactions", [{"cs_id": cs_id, "transaction_id": transaction_id, **row}])
+        else:  # only what changed: an Updated event touches a few unindexed columns
+            update_row(db, "transactions", row_id, {name: value for name, value in row.items() if existing.get(name) != value})
         return EventOutcome(False, row["status"], row["energy"])
 
     return store.write(job)
@@ -75,11 +85,6 @@ def list_events(store: Store, cs_id: str, transaction_id: str) -> list[dict[str,
             )
         )
     )
-
-
-def _has_seq_no(db: sqlite_utils.Database, cs_id: str, transaction_id: str, seq_no: int) -> bool:
-    sql = "SELECT 1 FROM transaction_events WHERE cs_id = ? AND transaction_id = ? AND seq_no = ? LIMIT 1"
-    return db.execute(sql, [cs_id, transaction_id, seq_no]).fetchone() is not None
 
 
 def _event_row(cs_id: str, transaction_id: str, event: dict[str, Any], now: str) -> dict[str, Any]:
