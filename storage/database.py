@@ -4,9 +4,9 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-import queue
 import sqlite3
 import threading
+from collections import deque
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,7 +122,8 @@ class Store:
         self._writer_conn.execute("PRAGMA busy_timeout = 0")  # see _begin
         self._readers: list[sqlite_utils.Database] = []
         self._readers_lock = threading.Lock()
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._jobs: deque[_Job] = deque()  # appended by anyone, drained by the writer alone
+        self._jobs_waiting = threading.Event()
         self._after_commit: list[Callable[[], None]] = []
         self._closed = False
         self._thread = threading.Thread(target=self._writer_loop, name="sqlite-writer", daemon=True)
@@ -134,7 +135,7 @@ class Store:
         if self._closed:
             raise RuntimeError("store is closed")
         job = _Job(function, wait=True)
-        self._jobs.put(job)
+        self._queue(job)
         assert job.done is not None
         job.done.wait()
         if job.error is not None:
@@ -144,33 +145,29 @@ class Store:
     def write_later(self, function: WriteJob[Any]) -> None:
         """Queue a best-effort write (last seen, logs); nobody waits for its commit."""
         if not self._closed:
-            self._jobs.put(_Job(function, wait=False))
+            self._queue(_Job(function, wait=False))
+
+    def _queue(self, job: _Job) -> None:
+        self._jobs.append(job)
+        self._jobs_waiting.set()
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         """Call `callback` after every write batch, committed or not (wake-ups: the outbox, the gateway's watch)."""
         self._after_commit.append(callback)
 
     def _writer_loop(self) -> None:
-        while True:
-            first = self._jobs.get()
-            if first is None:
-                return
-            batch = [first]
-            deadline = time.monotonic() + GROUP_COMMIT_WINDOW
-            stop = False
-            while len(batch) < MAX_BATCH:
-                remaining = deadline - time.monotonic()
-                try:
-                    job = self._jobs.get(timeout=max(remaining, 0)) if remaining > 0 else self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    stop = True
-                    break
-                batch.append(job)
-            self._commit_batch(batch)
-            if stop:
-                return
+        jobs = self._jobs
+        while jobs or not self._closed:
+            self._jobs_waiting.wait()
+            if len(jobs) < MAX_BATCH and not self._closed:
+                time.sleep(GROUP_COMMIT_WINDOW)  # let the batch gather
+            # Cleared before draining: a job queued after the drain sets it again for the next round.
+            self._jobs_waiting.clear()
+            batch = [jobs.popleft() for _ in range(min(len(jobs), MAX_BATCH))]
+            if jobs:
+                self._jobs_waiting.set()
+            if batch:
+                self._commit_batch(batch)
 
     def _commit_batch(self, batch: list[_Job]) -> None:
         try:
@@ -257,7 +254,7 @@ class Store:
         if self._closed:
             return
         self._closed = True
-        self._jobs.put(None)
+        self._jobs_waiting.set()
         self._thread.join(timeout=10)
         with self._readers_lock:
             for db in self._readers:

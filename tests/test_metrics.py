@@ -35,3 +35,26 @@ def test_metrics_follow_station_traffic(live_server):
 
     asyncio.run(refused())
     assert metric(live_server.api_url, 'csms_station_auth_failures_total{reason="401"}') == 1
+
+
+def test_handling_times_land_in_cumulative_buckets():
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from metrics import StationCalls
+
+    calls = StationCalls()
+    for seconds in (0.003, 0.004, 0.2, 99.0):
+        calls.observe("2.0.1", "Heartbeat", "result", seconds)
+    registry = CollectorRegistry()
+    registry.register(calls)
+    lines = generate_latest(registry).decode().splitlines()
+
+    def sample(name: str) -> float:
+        return float(next(line for line in lines if line.startswith(name)).rsplit(" ", 1)[1])
+
+    labels = 'action="Heartbeat",le="{}",version="2.0.1"'
+    assert sample("csms_ocpp_handling_seconds_bucket{" + labels.format("0.005") + "}") == 2
+    assert sample("csms_ocpp_handling_seconds_bucket{" + labels.format("0.25") + "}") == 3
+    assert sample("csms_ocpp_handling_seconds_bucket{" + labels.format("+Inf") + "}") == 4
+    assert sample("csms_ocpp_handling_seconds_sum") == 99.207
+    assert sample('csms_ocpp_messages_total{action="Heartbeat",direction="in",outcome="result",version="2.0.1"}') == 4
