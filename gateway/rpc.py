@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from ocpp.exceptions import OCPPError
@@ -15,9 +15,11 @@ CALL, CALLRESULT, CALLERROR = 2, 3, 4
 _LENGTHS = {CALL: 4, CALLRESULT: 3, CALLERROR: 5}
 
 
-@dataclass(frozen=True)
-class Frame:
-    """A well-formed frame: a CALL (action, payload), a CALLRESULT (payload) or a CALLERROR (code, ...)."""
+class Frame(NamedTuple):
+    """A well-formed frame: a CALL (action, payload), a CALLRESULT (payload) or a CALLERROR (code, ...).
+
+    A named tuple: one is built for every message, at a third of a frozen dataclass's cost.
+    """
 
     message_type_id: int
     message_id: str

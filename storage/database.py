@@ -10,6 +10,7 @@ from collections import deque
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from operator import itemgetter
 from typing import Any, Callable, Iterator, TypeVar
 
 import sqlite_utils
@@ -25,9 +26,10 @@ WriteJob = Callable[[sqlite_utils.Database], T]
 GROUP_COMMIT_WINDOW = 0.002
 MAX_BATCH = 500
 BUSY_TIMEOUT_MS = 30000
-MMAP_BYTES = 1 << 30
 CHECKPOINT_PAGES = 10000  # ~40 MiB of WAL
-WRITER_CACHE_KIB = 65536  # the writer's page cache: the pages it changes stay in memory until the commit
+# The writer's page cache. SQLite's default 2 MiB missed often at a thousand stations (each miss a pread of
+# a page of another station's transaction); the pages a batch changes also stay here until its commit.
+WRITER_CACHE_KIB = 65536
 
 
 def _run_off_hub(function: Callable[[], T]) -> T:
@@ -47,9 +49,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30, cached_statements=512)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    # Pages read through a shared mapping instead of copies per connection (a miss in SQLite's own 2 MiB page
-    # cache was a pread per page: the writer's per-message jobs touched a thousand stations' transactions).
-    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     return conn
 
 
@@ -91,11 +90,14 @@ def update_row(db: sqlite_utils.Database, table: str, row_id: int, changes: dict
         db.conn.execute(_update_sql(table, tuple(changes)), [*changes.values(), row_id])
 
 
+_NAME = itemgetter(0)  # a column's name in cursor.description
+
+
 def select_one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
     """The first row of a query as a dict, or None."""
     cursor = db.conn.execute(sql, params)
     row = cursor.fetchone()
-    return None if row is None else dict(zip((column[0] for column in cursor.description), row))
+    return None if row is None else dict(zip(map(_NAME, cursor.description), row))
 
 
 class _Job:
