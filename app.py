@@ -25,6 +25,9 @@ MAX_BODY_BYTES = 1024 * 1024
 def create_app(config: Config, store: storage.Store | None = None) -> Flask:
     """The management API app (API, docs, health, metrics). Opens no listening sockets."""
     app = Flask(__name__)
+    # A certificate hash in the standard base64 alphabet may hold "//" or start with "/": werkzeug would
+    # answer such a path with a 308 to the merged path instead of routing it.
+    app.url_map.merge_slashes = False
     app.config.from_mapping(
         API_TITLE="CSMS",
         API_VERSION="v0",

@@ -66,7 +66,7 @@ def test_delete_answers_204_then_404(api, pem, spelling) -> None:
     assert api("delete", path).status_code == 404
 
 
-@pytest.mark.parametrize("certificate_hash", ["unknown", "a" * 43, "!!", "a" * 100])
+@pytest.mark.parametrize("certificate_hash", ["unknown", "a" * 43, "!!", "a" * 100, "%2F%2Fab", "a%2F%2Fb"])
 def test_unknown_hashes_are_404(api, certificate_hash) -> None:
     for method in ("get", "delete"):
         response = api(method, f"/certificate/{certificate_hash}")
