@@ -44,6 +44,8 @@ class Config:
     command_ttl: float = 86400.0  # open commands older than this expire
     reset_on_reboot_required: bool = True  # Reset once every reconfigured name is answered and one said RebootRequired
     concurrent_tx_check: bool = False  # answer ConcurrentTx when the idTag is already charging elsewhere
+    boot_pending_while_provisioning: bool = False  # answer BootNotification Pending while provisioning commands wait
+    boot_pending_interval: int = 10  # seconds a Pending station waits before it boots again
     price_per_kwh: float = 0.55  # totalCost of an ended 2.0.1 transaction, per kWh (the original's price)
 
     @classmethod

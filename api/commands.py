@@ -53,7 +53,7 @@ class Reconfigure(MethodView):
                 abort(400, message=problem)
 
         def job(db: sqlite_utils.Database) -> None:
-            command_id = commands.queue_command(db, cs_id, "reconfigure", settings)
+            command_id = commands.queue_command(db, cs_id, "reconfigure", settings, "provisioning")
             for name, value in settings.items():
                 stored = MASK if SECRET_SETTINGS.match(name) else value  # the command's params carry it to the station
                 stations.record_setting(db, cs_id, name, stored, "Pending", command_id)
@@ -80,7 +80,7 @@ class InstallCertificates(MethodView):
                 command_id = None
                 if record["status"] == "Pending":  # Accepted: already on the station; Rejected: only recorded
                     params = {"type": record["type"], "certificate": record["pem"]}
-                    command_id = commands.queue_command(db, cs_id, "installCertificate", params)
+                    command_id = commands.queue_command(db, cs_id, "installCertificate", params, "provisioning")
                 record_station_certificate(db, cs_id, {**record, "command_id": command_id})
 
         return _write(cs_id, job)

@@ -203,9 +203,12 @@ class Connection:
             reply = rpc.error_from(InternalError(description="the CSMS failed to handle this message"), frame.message_id, self.ocpp_version)
         self._send(reply)
         metrics.observe_station_call(self.ocpp_version, frame.action, self._routes, outcome, time.perf_counter() - started)
-        if frame.action == "BootNotification" and result is not None and result.get("status") == "Accepted":
-            self.is_boot_accepted = True
-            self._hooks.fire("boot_accepted", self)
+        if frame.action == "BootNotification" and result is not None:
+            self.is_boot_accepted = result.get("status") == "Accepted"
+            if self.is_boot_accepted:
+                self._hooks.fire("boot_accepted", self)
+            elif result.get("status") == "Pending":
+                self._hooks.fire("boot_pending", self)
 
     def _send(self, text: str) -> None:
         try:

@@ -55,6 +55,11 @@ def attach(outbox: Outbox, hooks: Hooks, store: Store) -> None:
         if connection.is_current:
             outbox.station_ready(connection.cs_id, ConnectionLink(connection))
 
+    def boot_pending(connection: Connection) -> None:
+        # Pending: only provisioning commands go; once they are done, the station's next boot is accepted.
+        if connection.is_current:
+            outbox.station_ready(connection.cs_id, ConnectionLink(connection), provisioning_only=True)
+
     def disconnected(connection: Connection) -> None:
         outbox.station_gone(connection.cs_id, ConnectionLink(connection))
 
@@ -63,5 +68,6 @@ def attach(outbox: Outbox, hooks: Hooks, store: Store) -> None:
 
     hooks.connected.append(connected)
     hooks.boot_accepted.append(boot_accepted)
+    hooks.boot_pending.append(boot_pending)
     hooks.disconnected.append(disconnected)
     hooks.late_outcome.append(late_outcome)

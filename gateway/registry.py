@@ -53,6 +53,7 @@ class Hooks:
 
     - connected(connection): a station's connection was accepted (after any replacement).
     - boot_accepted(connection): we answered a BootNotification with Accepted on this connection.
+    - boot_pending(connection): we answered it with Pending (provisioning commands wait for the station).
     - disconnected(connection): the connection ended (also when replaced; check `connection.is_current`).
     - late_outcome(connection, outcome): a CALLRESULT/CALLERROR arrived after its call() had timed out.
     """
@@ -60,6 +61,7 @@ class Hooks:
     def __init__(self) -> None:
         self.connected: list[Hook] = []
         self.boot_accepted: list[Hook] = []
+        self.boot_pending: list[Hook] = []
         self.disconnected: list[Hook] = []
         self.late_outcome: list[Hook] = []
 

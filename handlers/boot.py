@@ -4,13 +4,18 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.routing import CallContext
-from storage import station_runtime, utc_now_iso
+from storage import outbox, station_runtime, utc_now_iso
 
 
-def accept_boot(ctx: CallContext, facts: dict[str, Any]) -> dict:
-    """Store the station's boot facts durably and answer Accepted with the configured heartbeat interval."""
-    station_runtime.save_boot(ctx.store, ctx.cs_id, facts, "Accepted")
-    return {"status": "Accepted", "currentTime": utc_now_iso(), "interval": ctx.config.heartbeat_interval}
+def answer_boot(ctx: CallContext, facts: dict[str, Any]) -> dict:
+    """Store the station's boot facts durably and answer Accepted with the configured heartbeat interval, or
+    Pending (when so configured) while provisioning commands (reconfigure, certificates) wait for it."""
+    if ctx.config.boot_pending_while_provisioning and outbox.has_open_provisioning(ctx.store, ctx.cs_id):
+        status, interval = "Pending", ctx.config.boot_pending_interval
+    else:
+        status, interval = "Accepted", ctx.config.heartbeat_interval
+    station_runtime.save_boot(ctx.store, ctx.cs_id, facts, status)
+    return {"status": status, "currentTime": utc_now_iso(), "interval": interval}
 
 
 def heartbeat(ctx: CallContext, payload: dict) -> dict:

@@ -32,6 +32,12 @@ def next_command(store: Store, cs_id: str, provisioning_only: bool = False) -> d
     )
 
 
+def has_open_provisioning(store: Store, cs_id: str) -> bool:
+    """Whether provisioning commands (reconfigure, certificates) still wait for the station."""
+    sql = "SELECT 1 FROM commands WHERE cs_id = ? AND status IN ('pending', 'sent') AND origin = 'provisioning' LIMIT 1"
+    return store.read(lambda db: db.execute(sql, [cs_id]).fetchone() is not None)
+
+
 def find_by_message_id(store: Store, cs_id: str, message_id: str) -> dict[str, Any] | None:
     """The station's command last sent with this OCPP message id, or None."""
     return _decode(

@@ -1,7 +1,7 @@
 """OCPP 1.6 BootNotification and Heartbeat."""
 from __future__ import annotations
 
-from handlers.boot import accept_boot, heartbeat
+from handlers.boot import answer_boot, heartbeat
 from handlers.routing import CallContext
 from handlers.v16 import routes
 
@@ -19,7 +19,7 @@ def boot_notification(ctx: CallContext, payload: dict) -> dict:
         "meter_type": payload.get("meterType"),
         "meter_serial_number": payload.get("meterSerialNumber"),
     }
-    return accept_boot(ctx, facts)
+    return answer_boot(ctx, facts)
 
 
 routes.on("Heartbeat")(heartbeat)

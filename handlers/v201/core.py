@@ -1,7 +1,7 @@
 """OCPP 2.0.1 BootNotification and Heartbeat."""
 from __future__ import annotations
 
-from handlers.boot import accept_boot, heartbeat
+from handlers.boot import answer_boot, heartbeat
 from handlers.routing import CallContext
 from handlers.v201 import routes
 
@@ -19,7 +19,7 @@ def boot_notification(ctx: CallContext, payload: dict) -> dict:
         "imsi": modem.get("imsi"),
         "boot_reason": payload["reason"],
     }
-    return accept_boot(ctx, facts)
+    return answer_boot(ctx, facts)
 
 
 routes.on("Heartbeat")(heartbeat)
