@@ -1,6 +1,7 @@
 """OCPP 2.0.1 transactions keyed (station, transactionId): events, seqNo bookkeeping, meter values, energy."""
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime, timezone
 from dataclasses import dataclass
@@ -206,6 +207,7 @@ def _energy(
     }
 
 
+@functools.lru_cache(maxsize=4096)  # a transaction's first and last readings are compared again at every event
 def _instant(timestamp: str) -> datetime:
     """A station's timestamp as an aware datetime (strings with other offsets or precision do not sort)."""
     try:

@@ -63,7 +63,7 @@ def test_reconfigure_queues_one_command_and_a_pending_setting_per_name(api, stat
     assert (response.status_code, response.get_data()) == (200, b"")
     [command] = commands_of(store, station)
     assert (command["operation"], json.loads(command["params"]), command["status"], command["origin"]) == (
-        "reconfigure", body, "pending", "api",
+        "reconfigure", body, "pending", "provisioning",
     )  # fmt: skip
     assert settings_of(store, station) == {name: (value, "Pending", command["id"]) for name, value in body.items()}
 
