@@ -6,11 +6,11 @@ import itertools
 import logging
 import sqlite3
 import threading
-from collections import deque
 import time
+from collections import deque
 from contextlib import contextmanager
-from pathlib import Path
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
 import sqlite_utils
