@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from storage import utc_now_iso
-from storage.database import Store
+from storage.database import Store, keep_newest
 
 # Status rows kept per station; older ones are dropped as new ones arrive.
 HISTORY_PER_STATION = 500
@@ -50,11 +50,7 @@ def save_status(
     def job(db: Any) -> None:
         db["connectors"].upsert(current, pk=("cs_id", "evse_id", "connector_id"))
         db["status_history"].insert(history)
-        db.execute(
-            "DELETE FROM status_history WHERE cs_id = ? AND id <= ("
-            " SELECT id FROM status_history WHERE cs_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            [cs_id, cs_id, HISTORY_PER_STATION],
-        )
+        keep_newest(db, "status_history", cs_id, HISTORY_PER_STATION)
 
     store.write(job)
 

@@ -90,6 +90,15 @@ def update_row(db: sqlite_utils.Database, table: str, row_id: int, changes: dict
         db.conn.execute(_update_sql(table, tuple(changes)), [*changes.values(), row_id])
 
 
+def keep_newest(db: sqlite_utils.Database, table: str, cs_id: str, count: int) -> None:
+    """Delete the station's rows of `table` beyond its newest `count` (by id): per-station logs stay bounded."""
+    db.execute(
+        f"DELETE FROM {table} WHERE cs_id = ? AND id <= ("
+        f" SELECT id FROM {table} WHERE cs_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+        [cs_id, cs_id, count],
+    )
+
+
 _NAME = itemgetter(0)  # a column's name in cursor.description
 
 

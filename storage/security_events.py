@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from storage import utc_now_iso
-from storage.database import Store
+from storage.database import Store, keep_newest
 
 # Events kept per station (a station must not fill the disk with notifications); older ones are dropped.
 EVENTS_PER_STATION = 1000
@@ -24,11 +24,7 @@ def add_security_event(
     }
     def job(db: Any) -> int:
         event_id = db["security_events"].insert(row).last_pk
-        db.execute(
-            "DELETE FROM security_events WHERE cs_id = ? AND id <= ("
-            " SELECT id FROM security_events WHERE cs_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            [cs_id, cs_id, EVENTS_PER_STATION],
-        )
+        keep_newest(db, "security_events", cs_id, EVENTS_PER_STATION)
         return event_id
 
     return store.write(job)

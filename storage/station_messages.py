@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from storage import utc_now_iso
-from storage.database import Store
+from storage.database import Store, keep_newest
 
 # Messages kept per station (a station must not fill the disk with DataTransfers); older ones are dropped.
 MESSAGES_PER_STATION = 1000
@@ -35,11 +35,7 @@ def add_station_message(
         if answers:
             row["command_id"] = _reported_command(db, cs_id, answers, request_id)
         message_id = db["station_messages"].insert(row).last_pk
-        db.execute(
-            "DELETE FROM station_messages WHERE cs_id = ? AND id <= ("
-            " SELECT id FROM station_messages WHERE cs_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            [cs_id, cs_id, MESSAGES_PER_STATION],
-        )
+        keep_newest(db, "station_messages", cs_id, MESSAGES_PER_STATION)
         return message_id
 
     return store.write(job)
