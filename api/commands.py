@@ -26,7 +26,7 @@ from schemas.commands import (
 )
 from schemas.common import StatusSchema
 from schemas.station_settings import setting_problem
-from storage import commands, stations, transactions
+from storage import commands, station_settings, stations, transactions
 from storage.certificates import record_station_certificate
 
 blp = Blueprint("commands", __name__, description="Commands to charge stations")
@@ -56,7 +56,7 @@ class Reconfigure(MethodView):
             command_id = commands.queue_command(db, cs_id, "reconfigure", settings, "provisioning")
             for name, value in settings.items():
                 stored = MASK if SECRET_SETTINGS.match(name) else value  # the command's params carry it to the station
-                stations.record_setting(db, cs_id, name, stored, "Pending", command_id)
+                station_settings.record_setting(db, cs_id, name, stored, "Pending", command_id)
 
         return _write(cs_id, job)
 

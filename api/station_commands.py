@@ -1,6 +1,7 @@
 """Any CSMS-initiated OCPP operation for a station: `POST /cs/{csId}/call` and the typed everyday endpoints."""
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -13,13 +14,13 @@ from ocpp.messages import MessageType
 import storage
 from api.errors import Blueprint
 from api.stations import require_station
-from handlers.routing import validate
-from outbox.actions import CSMS_ACTIONS
-from outbox.typed import OPERATIONS, TypedCallError, build_call
+from protocol.typed_calls import OPERATIONS, TypedCallError, build_call
+from protocol.validation import validate
+from protocol.versions import CSMS_ACTIONS
 from schemas.commands import CommandSchema, mask_payload
 from schemas.common import StatusSchema
 from schemas.station_commands import TYPED_SCHEMAS, CallSchema
-from storage import commands, stations
+from storage import commands, stations, tokens
 
 blp = Blueprint("station_commands", __name__, description="OCPP operations sent to a station through its outbox")
 
@@ -74,7 +75,7 @@ def _typed_view(operation: str) -> type[MethodView]:
     def post(self: MethodView, body: dict[str, Any], cs_id: str) -> dict[str, Any]:
         version = _known_version(cs_id)
         try:
-            action, payload = build_call(operation, body, version, storage.current())
+            action, payload = build_call(operation, body, version, functools.partial(tokens.get_token, storage.current()))
         except TypedCallError as error:
             abort(400, message=str(error))
         return queue_call(cs_id, action, payload)

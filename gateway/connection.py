@@ -14,10 +14,13 @@ from ocpp.messages import MessageType
 
 import metrics
 from config import Config
-from gateway import rpc
 from gateway.registry import Hooks, Registry
 from gateway.websocket import WebSocket, WebSocketClosed
-from handlers.routing import CallContext, Routes, StationLog, trimmed, validate
+from handlers.routing import CallContext, Routes
+from protocol import frames
+from protocol.errors import trimmed
+from protocol.station_log import StationLog
+from protocol.validation import validate
 from storage import Store, station_runtime
 
 log = logging.getLogger(__name__)
@@ -111,7 +114,7 @@ class Connection:
             pending = _Pending(str(uuid.uuid4()), action)
             self._pending, self._late = pending, None
             try:
-                self.ws.send(rpc.call(pending.message_id, action, payload))
+                self.ws.send(frames.call(pending.message_id, action, payload))
                 self.log.info("%s %s: sent", action, pending.message_id)
                 if pending.done.wait(timeout) and pending.outcome is not None:
                     return pending.outcome
@@ -123,7 +126,7 @@ class Connection:
             finally:
                 self._pending = None
 
-    def _on_answer(self, frame: rpc.Frame) -> None:
+    def _on_answer(self, frame: frames.Frame) -> None:
         pending = next((p for p in (self._pending, self._late) if p and p.message_id == frame.message_id), None)
         if pending is None:
             self.log.warning("answer %s matches no outstanding call; dropped", frame.message_id)
@@ -137,8 +140,8 @@ class Connection:
             self.log.info("%s %s: late answer", pending.action, pending.message_id)
             self._hooks.fire("late_outcome", self, outcome)
 
-    def _outcome(self, pending: _Pending, frame: rpc.Frame) -> CallOutcome:
-        if frame.message_type_id == rpc.CALLERROR:
+    def _outcome(self, pending: _Pending, frame: frames.Frame) -> CallOutcome:
+        if frame.message_type_id == frames.CALLERROR:
             self.log.warning("%s %s: CALLERROR %s", pending.action, frame.message_id, frame.error_code)
             details = frame.error_details if isinstance(frame.error_details, dict) else {}
             return CallOutcome(
@@ -170,19 +173,19 @@ class Connection:
                 pending.done.set()
 
     def _on_message(self, raw: str | bytes) -> None:
-        frame = rpc.parse(raw, self.ocpp_version)
-        if isinstance(frame, rpc.BadFrame):
+        frame = frames.parse(raw, self.ocpp_version)
+        if isinstance(frame, frames.BadFrame):
             self.log.warning("bad frame (%s)%s", frame.problem, "" if frame.reply else "; dropped")
             if frame.reply:
                 self._send(frame.reply)
             return
-        if frame.message_type_id == rpc.CALL:
+        if frame.message_type_id == frames.CALL:
             self._answer_call(frame)  # the handlers refresh last seen
         else:
             station_runtime.mark_seen(self._store, self.cs_id)  # writes at most once a second
             self._on_answer(frame)
 
-    def _answer_call(self, frame: rpc.Frame) -> None:
+    def _answer_call(self, frame: frames.Frame) -> None:
         assert frame.action is not None
         ctx = CallContext(
             cs_id=self.cs_id, message_id=frame.message_id, action=frame.action, ocpp_version=self.ocpp_version,
@@ -192,15 +195,15 @@ class Connection:
         started, outcome = time.perf_counter(), "result"
         try:
             result = self._routes.handle_call(ctx, frame.payload)
-            reply = rpc.result(frame.message_id, result)
+            reply = frames.result(frame.message_id, result)
         except OCPPError as error:
             outcome = error.code
             self.log.warning("%s %s: CALLERROR %s %s", trimmed(frame.action, 60), frame.message_id, error.code, trimmed(error.description or "", 120))
-            reply = rpc.error_from(error, frame.message_id, self.ocpp_version)
+            reply = frames.error_from(error, frame.message_id, self.ocpp_version)
         except Exception:
             outcome = "InternalError"
             self.log.exception("%s %s: failed", trimmed(frame.action, 60), frame.message_id)
-            reply = rpc.error_from(InternalError(description="the CSMS failed to handle this message"), frame.message_id, self.ocpp_version)
+            reply = frames.error_from(InternalError(description="the CSMS failed to handle this message"), frame.message_id, self.ocpp_version)
         self._send(reply)
         metrics.observe_station_call(self.ocpp_version, frame.action, self._routes, outcome, time.perf_counter() - started)
         if frame.action == "BootNotification" and result is not None:

@@ -9,12 +9,12 @@ from typing import Any, Callable, Iterable
 
 from cryptography import x509
 
-import handlers
 from config import Config
 from metrics import AUTH_FAILURES
 from gateway import auth, tls
 from gateway.throttle import Throttle
-from handlers.routing import SUBPROTOCOLS, StationLog
+from protocol.station_log import StationLog
+from protocol.versions import PREFERENCE, SUBPROTOCOLS
 from storage import Store, certificates, stations, utc_now_iso
 from storage.security_events import add_security_event
 
@@ -22,8 +22,6 @@ log = logging.getLogger(__name__)
 
 PATH_PREFIX = "/ws/"
 MAX_CS_ID = 48
-# Newest first: we pick the newest version both sides speak.
-PREFERENCE = tuple(name for name in ("ocpp2.1", "ocpp2.0.1", "ocpp1.6") if SUBPROTOCOLS[name] in handlers.ROUTES)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ from gateway.connection import CallOutcome, Connection, ConnectionClosed
 from gateway.registry import Hooks
 from outbox.delivery import Reply
 from outbox.service import Outbox
-from storage import Store, stations
-from storage import outbox as outbox_rows
+from storage import Store, station_settings, stations
 
 
 def reply_of(outcome: CallOutcome) -> Reply:
@@ -51,7 +50,7 @@ def attach(outbox: Outbox, hooks: Hooks, store: Store) -> None:
             outbox.station_ready(connection.cs_id, ConnectionLink(connection))
 
     def boot_accepted(connection: Connection) -> None:
-        outbox_rows.settings_after_reboot(store, connection.cs_id)
+        station_settings.settings_after_reboot(store, connection.cs_id)
         if connection.is_current:
             outbox.station_ready(connection.cs_id, ConnectionLink(connection))
 

@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import Any, Callable, Generic, Iterator, Protocol, TypeVar
 
 import gevent
-
-if TYPE_CHECKING:
-    from gateway.connection import Connection
 
 log = logging.getLogger(__name__)
 
 
-class Registry:
+class _Station(Protocol):
+    cs_id: str
+
+
+Connection = TypeVar("Connection", bound=_Station)  # gateway.connection.Connection, which imports this module
+
+
+class Registry(Generic[Connection]):
     """cs_id → its one live Connection."""
 
     def __init__(self) -> None:

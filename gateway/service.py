@@ -15,7 +15,7 @@ from gateway.handshake import Admission, Handshake, Refusal
 from gateway.registry import Hooks, Registry
 from gateway.throttle import Throttle
 from gateway.websocket import WebSocket, WebSocketClosed
-from handlers.routing import StationLog
+from protocol.station_log import StationLog
 from storage import Store, station_runtime, utc_now_iso
 from storage.security_events import add_security_event
 

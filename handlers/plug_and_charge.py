@@ -9,17 +9,20 @@ from typing import Any
 from ocpp.exceptions import OCPPError
 
 from handlers.notifications import record_message
-from handlers.routing import CallContext
+from handlers.routing import CallContext, Routes
+from protocol.versions import OCA_PNC_VENDOR
 
-VENDOR = "org.openchargealliance.iso15118pnc"
 MESSAGES = frozenset({"Authorize", "GetCertificateStatus", "SignCertificate", "Get15118EVCertificate"})
 
 
-def answer_data_transfer(ctx: CallContext, payload: dict, defaults: dict[str, dict[str, Any]] | None = None) -> dict:
+def answer_data_transfer(
+    ctx: CallContext, payload: dict, routes_201: Routes, defaults: dict[str, dict[str, Any]] | None = None
+) -> dict:
     """Log the DataTransfer and answer it: UnknownVendorId / UnknownMessageId, Rejected for bad data, else the
-    wrapped answer. `defaults` fills fields the wrapped message may leave out, per messageId."""
+    wrapped answer of the 2.0.1 handlers in `routes_201`. `defaults` fills fields the wrapped message may leave
+    out, per messageId."""
     record_message(ctx, payload)
-    if payload["vendorId"] != VENDOR:
+    if payload["vendorId"] != OCA_PNC_VENDOR:
         return {"status": "UnknownVendorId"}
     message_id = payload.get("messageId")
     if message_id not in MESSAGES:
@@ -30,10 +33,8 @@ def answer_data_transfer(ctx: CallContext, payload: dict, defaults: dict[str, di
         ctx.log.warning("DataTransfer %s %s: data is not a JSON object", message_id, ctx.message_id)
         return {"status": "Rejected"}
     inner = {**(defaults or {}).get(message_id, {}), **inner}
-    from handlers.v201 import routes  # the 2.0.1 registry imports this module
-
     try:
-        answer = routes.handle_call(dataclasses.replace(ctx, action=message_id, ocpp_version="2.0.1"), inner)
+        answer = routes_201.handle_call(dataclasses.replace(ctx, action=message_id, ocpp_version="2.0.1"), inner)
     except OCPPError as error:
         ctx.log.warning("DataTransfer %s %s: wrapped message refused: %s", message_id, ctx.message_id, error.description)
         return {"status": "Rejected"}

@@ -12,12 +12,14 @@ from ocpp.messages import MessageType
 
 from config import Config
 from metrics import COMMANDS
-from handlers.routing import message_family, validate
 from outbox import results
-from outbox.charging_profiles import NotExpressible
 from outbox.plan import PlannedCall, plan_calls
-from storage import commands, stations
-from storage import outbox as rows
+from protocol.errors import NotExpressible
+from protocol.station_log import StationLog
+from protocol.validation import validate
+from protocol.versions import message_family
+from storage import certificates, station_settings, stations, transactions_v16
+from storage import commands as rows
 from storage import utc_now_iso
 from storage.database import Store
 
@@ -51,6 +53,7 @@ class Delivery:
     def __init__(self, store: Store, config: Config, cs_id: str, link: StationLink) -> None:
         self.store, self.config, self.cs_id, self.link = store, config, cs_id, link
         self.version = link.ocpp_version
+        self.log = StationLog(log, {"cs_id": cs_id})
 
     def deliver(self, command: dict[str, Any]) -> None:
         """Plan, send and record `command`; returns when it is finished or back in the queue."""
@@ -59,7 +62,7 @@ class Delivery:
             calls = self._plan(command, progress or {})
         except NotExpressible as error:
             self._finish(command, "failed", {"error": {"code": "NotExpressible", "description": str(error)}})
-            log.warning("[%s] command %s cannot be sent: %s", self.cs_id, command["id"], error)
+            self.log.warning("command %s cannot be sent: %s", command["id"], error)
             return
         answers: dict[str, Any] = dict(progress or {})
         replies: list[dict[str, Any]] = []
@@ -106,8 +109,6 @@ class Delivery:
         return calls
 
     def _connector_of(self, transaction_id: str) -> int | None:
-        from storage import transactions_v16
-
         row = transactions_v16.get_own_transaction(self.store, self.cs_id, transaction_id)
         return row["evse_id"] if row and row["status"] == "active" else None
 
@@ -117,7 +118,7 @@ class Delivery:
         try:
             reply = self.link.send_call(call.action, call.payload, self.config.call_timeout)
         except Exception:  # counted like a lost connection, so the attempts still run out
-            log.exception("[%s] command %s: %s could not be sent", self.cs_id, command["id"], call.action)
+            self.log.exception("command %s: %s could not be sent", command["id"], call.action)
             return Reply("closed", "")
         if reply.message_id:
             rows.note_message_id(self.store, command["id"], reply.message_id)
@@ -142,7 +143,7 @@ class Delivery:
         delay = min(self.config.command_retry_delay * 2 ** (attempts - 1), 600) * random.uniform(0.8, 1.2)
         progress = {"lastError": why, **({"results": answers} if answers else {})}
         rows.retry_later(self.store, command["id"], attempts, delay, progress)
-        log.info("[%s] command %s: %s, retry %d in %.0f s", self.cs_id, command["id"], why, attempts, delay)
+        self.log.info("command %s: %s, retry %d in %.0f s", command["id"], why, attempts, delay)
 
     def _failed_call(self, command: dict[str, Any], call: PlannedCall, reply: Reply) -> None:
         code = (reply.error or {}).get("code")
@@ -157,7 +158,7 @@ class Delivery:
             rows.set_params(self.store, command["id"], {**params, "variant": "oca"})
             return
         self._finish(command, "failed", {"error": reply.error})
-        log.warning("[%s] command %s: CALLERROR %s", self.cs_id, command["id"], code)
+        self.log.warning("command %s: CALLERROR %s", command["id"], code)
 
     def _completed(self, command: dict[str, Any], calls: list[PlannedCall], replies: list[dict[str, Any]], answers: dict[str, Any]) -> None:
         operation = command["operation"]
@@ -173,7 +174,7 @@ class Delivery:
             if status not in results.FINAL_CERTIFICATE_STATUSES:
                 self._retry(command, f"install {status}", {}, response)
                 return
-            self._finish(command, "completed", response, lambda db: rows.save_certificate_status(db, self.cs_id, command["id"], status))
+            self._finish(command, "completed", response, lambda db: certificates.save_certificate_status(db, self.cs_id, command["id"], status))
             return
         self._finish(command, "completed", response)
 
@@ -183,11 +184,11 @@ class Delivery:
         reset = {"action": "Reset", "payload": results.RESET_TYPES[message_family(self.version)]}
 
         def follow_up(db: Any) -> None:
-            rows.save_setting_statuses(db, self.cs_id, command["id"], statuses)
+            station_settings.save_setting_statuses(db, self.cs_id, command["id"], statuses)
             if password is not None:
-                rows.save_password_hash(db, self.cs_id, stations.password_hash(password))
+                stations.save_password_hash(db, self.cs_id, stations.password_hash(password))
             if needs_reset:
-                commands.queue_command(db, self.cs_id, "call", reset, "automatic")
+                rows.queue_command(db, self.cs_id, "call", reset, "automatic")
 
         self._finish(command, "completed", {"results": statuses}, follow_up)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from handlers.routing import message_family
-from outbox.plan import PASSWORD_SETTINGS, PlannedCall, parse_variable_name
+from outbox.plan import PlannedCall
+from protocol.settings import PASSWORD_SETTINGS, parse_variable_name
+from protocol.versions import message_family
 
 # Answers after which an install is over; Failed is retried like a timeout.
 FINAL_CERTIFICATE_STATUSES = ("Accepted", "Rejected")

@@ -8,7 +8,7 @@ from typing import Any
 
 from config import Config
 from outbox.delivery import Delivery, Reply, StationLink, seconds_until_due
-from storage import outbox as rows
+from storage import commands as rows
 from storage.database import Store
 
 log = logging.getLogger(__name__)

@@ -5,8 +5,9 @@ from typing import Any, Callable
 
 from ocpp.exceptions import OCPPError
 
-from handlers.routing import validate
-from outbox.charging_profiles import NotExpressible, to_ocpp16
+from protocol.charging_profiles import to_ocpp16
+from protocol.errors import NotExpressible
+from protocol.validation import validate
 
 STATION_WIDE_PURPOSES = ("ChargingStationMaxProfile", "TxDefaultProfile")
 

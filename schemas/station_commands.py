@@ -1,12 +1,17 @@
-"""Bodies of `POST /cs/{csId}/call` and of the typed command endpoints, built from outbox.typed.OPERATIONS."""
+"""Bodies of `POST /cs/{csId}/call` and of the typed command endpoints: the one check of their shape."""
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import RAISE, ValidationError, fields, validate
 
-from outbox.typed import OPERATIONS, Field
 from schemas.common import BaseSchema, StrictInteger
+
+TOKEN_TYPES = ("Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress", "NoAuthorization")
+PROFILE_PURPOSES = ("ChargingStationMaxProfile", "TxDefaultProfile", "TxProfile", "ChargingStationExternalConstraints")
+CERTIFICATE_TYPES = (
+    "V2GRootCertificate", "MORootCertificate", "CSMSRootCertificate", "V2GCertificateChain", "ManufacturerRootCertificate",
+)  # fmt: skip
 
 
 class CallSchema(BaseSchema):
@@ -16,35 +21,161 @@ class CallSchema(BaseSchema):
     payload = fields.Dict(required=True)
 
 
+class _TypedSchema(BaseSchema):
+    """A typed operation's body: a field it does not take is an error, not ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
+def _one_of(*values: str, required: bool = False) -> fields.String:
+    return fields.String(required=required, validate=validate.OneOf(values))
+
+
 def _string_or_integer(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValidationError("must be a string or an integer")
 
 
-def _marshmallow_field(field: Field) -> fields.Field:
-    options: dict[str, Any] = {"required": field.required}
-    if field.enum:
-        options["validate"] = validate.OneOf(field.enum)
-    if field.type == "string":
-        return fields.String(**options)
-    if field.type == "integer":
-        return StrictInteger(**options)
-    if field.type == "object":
-        return fields.Dict(**options)
-    if field.type == "array":
-        return fields.List(fields.Raw(), **options)
-    if field.type == "string|integer":
-        return fields.Raw(validate=_string_or_integer, metadata={"oneOf": [{"type": "string"}, {"type": "integer"}]}, **options)
-    return fields.Raw(**options)
+class _Retries(_TypedSchema):
+    retries = StrictInteger()
+    retryInterval = StrictInteger()
 
 
-def _schema_name(operation: str) -> str:
-    return operation[0].upper() + operation[1:] + "Request"
+class ResetRequestSchema(_TypedSchema):
+    type = _one_of("Hard", "Soft", "Immediate", "OnIdle", required=True)
+    evseId = StrictInteger()
+
+
+class RemoteStartRequestSchema(_TypedSchema):
+    idToken = fields.String(required=True)
+    idTokenType = _one_of(*TOKEN_TYPES)
+    evseId = StrictInteger()
+    chargingProfile = fields.Dict()
+
+
+class RemoteStopRequestSchema(_TypedSchema):
+    transactionId = fields.Raw(
+        required=True, validate=_string_or_integer, metadata={"oneOf": [{"type": "string"}, {"type": "integer"}]}
+    )
+
+
+class ChangeAvailabilityRequestSchema(_TypedSchema):
+    operationalStatus = _one_of("Operative", "Inoperative", required=True)
+    evseId = StrictInteger()
+    connectorId = StrictInteger()
+
+
+class UnlockConnectorRequestSchema(_TypedSchema):
+    evseId = StrictInteger(required=True)
+    connectorId = StrictInteger()
+
+
+class GetConfigurationRequestSchema(_TypedSchema):
+    keys = fields.List(fields.Raw())
+
+
+class GetBaseReportRequestSchema(_TypedSchema):
+    reportBase = _one_of("ConfigurationInventory", "FullInventory", "SummaryInventory", required=True)
+
+
+class ClearCacheRequestSchema(_TypedSchema):
+    pass
+
+
+class SendLocalListRequestSchema(_TypedSchema):
+    listVersion = StrictInteger(required=True)
+    updateType = _one_of("Full", "Differential", required=True)
+    tokens = fields.List(fields.Raw())
+
+
+class GetLocalListVersionRequestSchema(_TypedSchema):
+    pass
+
+
+class ReserveNowRequestSchema(_TypedSchema):
+    reservationId = StrictInteger(required=True)
+    expiryDateTime = fields.String(required=True)
+    idToken = fields.String(required=True)
+    idTokenType = _one_of(*TOKEN_TYPES)
+    evseId = StrictInteger()
+    parentIdTag = fields.String()
+
+
+class CancelReservationRequestSchema(_TypedSchema):
+    reservationId = StrictInteger(required=True)
+
+
+class ClearChargingProfileRequestSchema(_TypedSchema):
+    id = StrictInteger()
+    evseId = StrictInteger()
+    purpose = _one_of(*PROFILE_PURPOSES)
+    stackLevel = StrictInteger()
+
+
+class GetCompositeScheduleRequestSchema(_TypedSchema):
+    evseId = StrictInteger(required=True)
+    duration = StrictInteger(required=True)
+    chargingRateUnit = _one_of("A", "W")
+
+
+class UpdateFirmwareRequestSchema(_Retries):
+    location = fields.String(required=True)
+    retrieveDateTime = fields.String(required=True)
+    installDateTime = fields.String()
+    signingCertificate = fields.String()
+    signature = fields.String()
+
+
+class GetLogRequestSchema(_Retries):
+    location = fields.String(required=True)
+    logType = _one_of("DiagnosticsLog", "SecurityLog")
+    oldestTimestamp = fields.String()
+    latestTimestamp = fields.String()
+
+
+class DeleteCertificateRequestSchema(_TypedSchema):
+    hashAlgorithm = _one_of("SHA256", "SHA384", "SHA512", required=True)
+    issuerNameHash = fields.String(required=True)
+    issuerKeyHash = fields.String(required=True)
+    serialNumber = fields.String(required=True)
+
+
+class GetInstalledCertificateIdsRequestSchema(_TypedSchema):
+    certificateType = _one_of(*CERTIFICATE_TYPES)
+
+
+class DataTransferRequestSchema(_TypedSchema):
+    vendorId = fields.String(required=True)
+    messageId = fields.String()
+    data = fields.Raw()
+
+
+class TriggerMessageRequestSchema(_TypedSchema):
+    requestedMessage = fields.String(required=True)
+    evseId = StrictInteger()
+    connectorId = StrictInteger()
 
 
 TYPED_SCHEMAS: dict[str, type[BaseSchema]] = {
-    name: BaseSchema.from_dict(
-        {field_name: _marshmallow_field(field) for field_name, field in spec.fields.items()}, name=_schema_name(name)
-    )
-    for name, spec in OPERATIONS.items()
+    "reset": ResetRequestSchema,
+    "remoteStart": RemoteStartRequestSchema,
+    "remoteStop": RemoteStopRequestSchema,
+    "changeAvailability": ChangeAvailabilityRequestSchema,
+    "unlockConnector": UnlockConnectorRequestSchema,
+    "getConfiguration": GetConfigurationRequestSchema,
+    "getBaseReport": GetBaseReportRequestSchema,
+    "clearCache": ClearCacheRequestSchema,
+    "sendLocalList": SendLocalListRequestSchema,
+    "getLocalListVersion": GetLocalListVersionRequestSchema,
+    "reserveNow": ReserveNowRequestSchema,
+    "cancelReservation": CancelReservationRequestSchema,
+    "clearChargingProfile": ClearChargingProfileRequestSchema,
+    "getCompositeSchedule": GetCompositeScheduleRequestSchema,
+    "updateFirmware": UpdateFirmwareRequestSchema,
+    "getLog": GetLogRequestSchema,
+    "deleteCertificate": DeleteCertificateRequestSchema,
+    "getInstalledCertificateIds": GetInstalledCertificateIdsRequestSchema,
+    "dataTransfer": DataTransferRequestSchema,
+    "triggerMessage": TriggerMessageRequestSchema,
 }

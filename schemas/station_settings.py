@@ -1,8 +1,8 @@
 """Setting names of /reconfigure: which OCPP version each name fits (1.6 keys, 2.0.1 component/variable)."""
 from __future__ import annotations
 
-from outbox.charging_profiles import NotExpressible
-from outbox.plan import check_setting_16, parse_variable_name
+from protocol.errors import NotExpressible
+from protocol.settings import check_setting_16, parse_variable_name
 
 # Basic auth passwords the station will send: OCPP 1.6 AuthorizationKey in bytes, 2.0.1 BasicAuthPassword in characters.
 AUTHORIZATION_KEY_BYTES = (16, 20)

@@ -33,3 +33,11 @@ def record_station_certificate(db: sqlite_utils.Database, cs_id: str, certificat
     """Merge `{id, type, pem, status, command_id}` into the station's certificates, inside a write job."""
     row = {"cs_id": cs_id, **certificate, "updated_at": utc_now_iso()}
     db["station_certificates"].upsert(row, pk=("cs_id", "id"))
+
+
+def save_certificate_status(db: sqlite_utils.Database, cs_id: str, command_id: int, status: str) -> None:
+    """The install outcome on the station's certificate record queued by this command."""
+    db.execute(
+        "UPDATE station_certificates SET status = ?, updated_at = ? WHERE cs_id = ? AND command_id = ?",
+        [status, utc_now_iso(), cs_id, command_id],
+    )

@@ -1,7 +1,9 @@
-"""The outbox's rows as the API writes and reads them: queue a command, find a pending twin, list, get."""
+"""The outbox's rows: queued by the API and handlers, listed, then taken, sent, answered, retried and expired by the
+deliverer."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlite_utils
@@ -60,3 +62,157 @@ def get_command(store: Store, cs_id: str, command_id: int) -> dict[str, Any] | N
     """One command of the station, or None."""
     row = store.read(lambda db: next(db["commands"].rows_where("cs_id = ? AND id = ?", [cs_id, command_id]), None))
     return decode_command(row) if row is not None else None
+
+
+def find_reported_command(db: Any, cs_id: str, actions: tuple[str, ...], request_id: int | None) -> int | None:
+    """The station's latest command of these actions (with this requestId when given), inside a write job."""
+    marks = ", ".join("?" for _ in actions)
+    sql = f"SELECT id FROM commands WHERE cs_id = ? AND action IN ({marks})"
+    params: list[Any] = [cs_id, *actions]
+    if request_id is not None:
+        sql += " AND json_extract(request, '$.requestId') = ?"
+        params.append(request_id)
+    found = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+    return found[0] if found else None
+
+
+# -- the deliverer's side --------------------------------------------------------------------------------
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _decode(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if row is None else decode_command(row)
+
+
+def next_command(store: Store, cs_id: str, provisioning_only: bool = False) -> dict[str, Any] | None:
+    """The oldest open command of the station (FIFO: a later one never overtakes it), or None."""
+    where = "cs_id = ? AND status IN ('pending', 'sent')"
+    if provisioning_only:
+        where += " AND origin = 'provisioning'"
+    return _decode(
+        store.read(lambda db: next(db["commands"].rows_where(where, [cs_id], order_by="id", limit=1), None))
+    )
+
+
+def has_open_provisioning(store: Store, cs_id: str) -> bool:
+    """Whether provisioning commands (reconfigure, certificates) still wait for the station."""
+    sql = "SELECT 1 FROM commands WHERE cs_id = ? AND status IN ('pending', 'sent') AND origin = 'provisioning' LIMIT 1"
+    return store.read(lambda db: db.execute(sql, [cs_id]).fetchone() is not None)
+
+
+def find_by_message_id(store: Store, cs_id: str, message_id: str) -> dict[str, Any] | None:
+    """The station's command last sent with this OCPP message id, or None."""
+    return _decode(
+        store.read(
+            lambda db: next(db["commands"].rows_where("cs_id = ? AND message_id = ?", [cs_id, message_id], limit=1), None)
+        )
+    )
+
+
+_OPEN = "status IN ('pending', 'sent')"
+
+
+def _update_open(db: sqlite_utils.Database, command_id: int, columns: dict[str, Any]) -> bool:
+    """Update a command only while it is still open (the sweep may have expired it meanwhile)."""
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    sql = f"UPDATE commands SET {assignments} WHERE id = ? AND {_OPEN}"
+    return db.execute(sql, [*columns.values(), command_id]).rowcount == 1
+
+
+def mark_sent(store: Store, command_id: int, action: str, request: Any) -> bool:
+    """Record what goes out and when, before it is sent; False when the command is no longer open (do not send)."""
+    row = {"status": "sent", "action": action, "request": json.dumps(request), "sent_at": utc_now_iso()}
+    return store.write(lambda db: _update_open(db, command_id, row))
+
+
+def note_message_id(store: Store, command_id: int, message_id: str) -> None:
+    """The OCPP message id the call went out with: a late answer finds its command by it."""
+    store.write(lambda db: db.execute("UPDATE commands SET message_id = ? WHERE id = ?", [message_id, command_id]))
+
+
+def save_progress(store: Store, command_id: int, response: Any) -> None:
+    """Keep the answers so far of a command made of several calls (still sent)."""
+    store.write(lambda db: _update_open(db, command_id, {"response": json.dumps(response)}))
+
+
+def finish(store: Store, command_id: int, status: str, response: Any, follow_up: Any = None) -> None:
+    """Close an open command as completed or failed with the station's answer; `follow_up(db)` runs in the same
+    commit, only if the command was still open."""
+    now = utc_now_iso()
+
+    def job(db: sqlite_utils.Database) -> None:
+        closed = _update_open(db, command_id, {"status": status, "response": json.dumps(response), "completed_at": now})
+        if closed and follow_up is not None:
+            follow_up(db)
+
+    store.write(job)
+
+
+def retry_later(store: Store, command_id: int, attempts: int, delay_seconds: float, response: Any) -> None:
+    """Back to pending after a timeout or a lost connection, not before `delay_seconds`; `response` says why
+    (and keeps the answers so far of a command made of several calls)."""
+    when = _iso(datetime.now(timezone.utc) + timedelta(seconds=delay_seconds))
+    row = {"status": "pending", "attempts": attempts, "next_attempt_at": when, "response": json.dumps(response)}
+    store.write(lambda db: _update_open(db, command_id, row))
+
+
+def recover_after_restart(store: Store, no_resend_actions: tuple[str, ...], call_timeout: float) -> int:
+    """Commands sent but unanswered when the process stopped go out once more (at-least-once).
+
+    Resets and remote starts sent longer ago than the call timeout are failed instead: repeating them late
+    could reboot a station or start a charge nobody waits for.
+    """
+    cutoff = _iso(datetime.now(timezone.utc) - timedelta(seconds=call_timeout))
+    now = utc_now_iso()
+    marks = ",".join("?" for _ in no_resend_actions)
+
+    def job(db: sqlite_utils.Database) -> int:
+        db.execute(
+            f"UPDATE commands SET status = 'failed', completed_at = ?,"
+            f" response = '{{\"lastError\": \"not resent after a restart\"}}'"
+            f" WHERE status = 'sent' AND action IN ({marks}) AND sent_at < ?",
+            [now, *no_resend_actions, cutoff],
+        )
+        return db.execute(
+            "UPDATE commands SET status = 'pending', next_attempt_at = NULL WHERE status = 'sent'"
+        ).rowcount
+
+    return store.write(job)
+
+
+def expire_old(store: Store, ttl_seconds: float) -> int:
+    """Open commands older than the TTL become expired; returns how many."""
+    cutoff = _iso(datetime.now(timezone.utc) - timedelta(seconds=ttl_seconds))
+    now = utc_now_iso()
+    return store.write(
+        lambda db: db.execute(
+            "UPDATE commands SET status = 'expired', completed_at = ? WHERE status IN ('pending', 'sent') AND created_at < ?",
+            [now, cutoff],
+        ).rowcount
+    )
+
+
+def stations_with_new_commands(store: Store, after_id: int) -> tuple[int, set[str]]:
+    """(highest command id, stations with pending commands above `after_id`): the outbox's cheap wake-up query."""
+
+    def read(db: sqlite_utils.Database) -> tuple[int, set[str]]:
+        rows = db.execute(
+            "SELECT id, cs_id FROM commands WHERE id > ? AND status = 'pending'", [after_id]
+        ).fetchall()
+        top = max((row[0] for row in rows), default=after_id)
+        return top, {row[1] for row in rows}
+
+    return store.read(read)
+
+
+def max_command_id(store: Store) -> int:
+    """The highest command id so far (0 for none)."""
+    return store.read(lambda db: db.execute("SELECT coalesce(max(id), 0) FROM commands").fetchone()[0])
+
+
+def set_params(store: Store, command_id: int, params: Any) -> None:
+    """Change how a pending command will be sent (e.g. the 1.6 certificate install's DataTransfer variant)."""
+    store.write(lambda db: db["commands"].update(command_id, {"params": json.dumps(params), "status": "pending"}))
+
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage import utc_now_iso
+from storage import commands, utc_now_iso
 from storage.database import Store, keep_newest
 
 # Messages kept per station (a station must not fill the disk with DataTransfers); older ones are dropped.
@@ -33,20 +33,9 @@ def add_station_message(
     }
     def job(db: Any) -> int:
         if answers:
-            row["command_id"] = _reported_command(db, cs_id, answers, request_id)
+            row["command_id"] = commands.find_reported_command(db, cs_id, answers, request_id)
         message_id = db["station_messages"].insert(row).last_pk
         keep_newest(db, "station_messages", cs_id, MESSAGES_PER_STATION)
         return message_id
 
     return store.write(job)
-
-
-def _reported_command(db: Any, cs_id: str, actions: tuple[str, ...], request_id: int | None) -> int | None:
-    marks = ", ".join("?" for _ in actions)
-    sql = f"SELECT id FROM commands WHERE cs_id = ? AND action IN ({marks})"
-    params: list[Any] = [cs_id, *actions]
-    if request_id is not None:
-        sql += " AND json_extract(request, '$.requestId') = ?"
-        params.append(request_id)
-    found = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
-    return found[0] if found else None

@@ -97,14 +97,6 @@ def delete_station(store: Store, cs_id: str) -> bool:
     return store.write(job)
 
 
-def record_setting(
-    db: sqlite_utils.Database, cs_id: str, name: str, value: str, status: str, command_id: int | None
-) -> None:
-    """Set one requested setting of the station (value, status, its command), inside a write job."""
-    row = {"cs_id": cs_id, "name": name, "value": value, "status": status, "command_id": command_id}
-    db["station_settings"].upsert({**row, "updated_at": utc_now_iso()}, pk=("cs_id", "name"))
-
-
 def write_if_station(store: Store, cs_id: str, job: Callable[[sqlite_utils.Database], None]) -> bool:
     """Run `job(db)` in one write only if the station still exists; False when it does not."""
 
@@ -115,3 +107,8 @@ def write_if_station(store: Store, cs_id: str, job: Callable[[sqlite_utils.Datab
         return True
 
     return store.write(guarded)
+
+
+def save_password_hash(db: sqlite_utils.Database, cs_id: str, password_hash: str) -> None:
+    """The station's new Basic auth hash after it accepted a new password (the old one stops working)."""
+    db.execute("UPDATE stations SET password_hash = ?, updated_at = ? WHERE id = ?", [password_hash, utc_now_iso(), cs_id])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from gateway import rpc
+from protocol import frames as rpc
 from gateway.handshake import station_id
 from handlers.meter_values import sampled_value_row
 

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from handlers.plug_and_charge import answer_data_transfer
+from handlers.routing import CallContext
 from handlers.v201 import routes
 
-routes.on("DataTransfer")(answer_data_transfer)
+
+@routes.on("DataTransfer")
+def data_transfer(ctx: CallContext, payload: dict) -> dict:
+    return answer_data_transfer(ctx, payload, routes)

@@ -5,7 +5,8 @@ new in 2.1 are not handled yet (routing answers NotImplemented).
 """
 from __future__ import annotations
 
-from handlers.routing import Routes, schema_validator
+from handlers.routing import Routes
+from protocol.validation import schema_validator
 from handlers.v201 import routes as v201_routes
 
 routes = Routes("2.1")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from outbox.typed import OPERATIONS
+from protocol.typed_calls import OPERATIONS
 from storage import station_runtime
 
 
@@ -55,6 +55,36 @@ def test_queued_as_the_versions_call(stations, cs_id, path, body, action, payloa
     ],
 )
 def test_bad_bodies_are_400(stations, cs_id, path, body, error):
+    response = stations.post(f"/api/v0/cs/{cs_id}/{path}", json=body)
+    assert response.status_code == 400
+    assert error in response.json["error"]
+
+
+HASH_DATA = {"hashAlgorithm": "MD5", "issuerNameHash": "a", "issuerKeyHash": "b", "serialNumber": "c"}
+
+
+@pytest.mark.parametrize(
+    "path, body, error",
+    [
+        ("reset", {"type": "Warm"}, "body.type: must be one of: Hard, Soft, Immediate, OnIdle."),
+        ("reset", {}, "body.type: missing data for required field."),
+        ("reset", {"type": "Hard", "bogus": 1}, "body.bogus: unknown field."),
+        ("reset", {"type": "Hard", "evseId": "1"}, "body.evseId: not a valid integer."),
+        ("reset", {"type": "Hard", "evseId": True}, "body.evseId: not a valid integer."),
+        ("reset", ["Hard"], "body: invalid input type."),
+        ("remote-start", {"idToken": "TAG1", "idTokenType": "Bogus"}, "body.idTokenType: must be one of: Central"),
+        ("remote-stop", {"transactionId": 1.5}, "body.transactionId: must be a string or an integer"),
+        ("unlock-connector", {}, "body.evseId: missing data for required field."),
+        ("get-base-report", {"reportBase": "Everything"}, "body.reportBase: must be one of: ConfigurationInventory"),
+        ("reserve-now", {"reservationId": 5, "expiryDateTime": "2030-01-01T00:00:00Z"}, "body.idToken: missing data"),
+        ("get-composite-schedule", {"evseId": 1}, "body.duration: missing data for required field."),
+        ("get-log", {"location": "x", "logType": "AuditLog"}, "body.logType: must be one of: DiagnosticsLog, SecurityLog"),
+        ("delete-certificate", HASH_DATA, "body.hashAlgorithm: must be one of: SHA256, SHA384, SHA512."),
+        ("data-transfer", {"messageId": "m"}, "body.vendorId: missing data for required field."),
+    ],
+)
+@pytest.mark.parametrize("cs_id", ["cs16", "cs201"])
+def test_typed_bodies_are_checked_by_their_schema(stations, cs_id, path, body, error):
     response = stations.post(f"/api/v0/cs/{cs_id}/{path}", json=body)
     assert response.status_code == 400
     assert error in response.json["error"]

@@ -87,10 +87,10 @@ BOOT = {
         ("1.6", {"extra": 1}, "FormationViolation"),
         ("2.0.1", {"extra": 1}, "FormatViolation"),
         ("1.6", {"chargePointVendor": None}, "ProtocolError"),
-        ("2.0.1", {"reason": None}, "ProtocolError"),
+        ("2.0.1", {"reason": None}, "OccurrenceConstraintViolation"),
         ("1.6", {"chargePointModel": 5}, "TypeConstraintViolation"),
         ("2.0.1", {"reason": "PowerUp", "chargingStation": {"vendorName": "A" * 51, "model": "M"}}, "TypeConstraintViolation"),
-        ("2.0.1", {"reason": "NoSuchReason"}, "FormatViolation"),
+        ("2.0.1", {"reason": "NoSuchReason"}, "PropertyConstraintViolation"),
     ],
     ids=["v16-extra", "v201-extra", "v16-missing", "v201-missing", "v16-type", "v201-too-long", "v201-enum"],
 )
@@ -116,3 +116,46 @@ def test_frame_just_under_the_limit_is_answered(station):
     filler = "y" * (1024 * 1024 - 100)
     ws.send(json.dumps([2, "ok", "DataTransfer", {"vendorId": "x", "data": filler}]))
     assert json.loads(ws.recv(timeout=10))[:2] == [3, "ok"]
+
+
+@pytest.mark.parametrize(
+    "version, frame, code",
+    [
+        ("1.6", '[2, "s1", "StatusNotification", {"connectorId": 1, "errorCode": "NoError", "status": "Sleeping"}]',
+         "PropertyConstraintViolation"),
+        ("1.6", '[2, "m1", "MeterValues", {"connectorId": 1, "meterValue": []}]', "OccurenceConstraintViolation"),
+        ("2.0.1", '[2, "m1", "MeterValues", {"evseId": 1, "meterValue": []}]', "OccurrenceConstraintViolation"),
+        ("1.6", '[2, "r1", "RemoteStartTransaction", {"idTag": "T"}]', "NotSupported"),
+        ("2.0.1", '[2, "r1", "RequestStartTransaction", {"idToken": {"idToken": "T", "type": "Central"}, "remoteStartId": 1}]',
+         "NotSupported"),
+    ],
+    ids=["v16-enum", "v16-min-items", "v201-min-items", "v16-csms-action", "v201-csms-action"],
+)
+def test_each_violation_gets_the_code_the_spec_defines(station, version, frame, code):
+    ws = station(version)
+    ws.send(frame)
+    answer = json.loads(ws.recv(timeout=10))
+    assert answer[0] == 4 and answer[2] == code
+
+
+@pytest.mark.parametrize(("version", "code"), [("1.6", "FormationViolation"), ("2.0.1", "RpcFrameworkError")])
+def test_message_ids_over_36_characters_are_refused(station, version, code):
+    ws = station(version)
+    ws.send(json.dumps([2, "i" * 36, "Heartbeat", {}]))
+    assert json.loads(ws.recv(timeout=10))[:2] == [3, "i" * 36]
+    ws.send(json.dumps([2, "i" * 37, "Heartbeat", {}]))
+    assert json.loads(ws.recv(timeout=10))[:3] == [4, "i" * 37, code]
+
+
+def test_station_text_cannot_forge_a_log_line(gateway_server, station, cs_id):
+    forged = "other-station] handshake from 6.6.6.6 refused: 401 wrong Basic credentials"
+    ws = station("2.0.1")
+    ws.send(json.dumps([2, "x\n[" + forged, "NoSuchAction\r\n[" + forged, {}]))
+    assert json.loads(ws.recv(timeout=10))[2] == "RpcFrameworkError"  # the id is over 36 characters
+    ws.send(json.dumps([2, "y\n[a", "NoSuch\nAction\u2028[" + forged, {}]))
+    assert json.loads(ws.recv(timeout=10))[2] == "NotImplemented"
+    ws.send(HEARTBEAT)
+    ws.recv(timeout=10)
+    lines = gateway_server.log().splitlines()
+    assert not [line for line in lines if line.startswith("[" + forged) or forged in line and cs_id not in line]
+    assert any(cs_id in line and "y\\x0a[a" in line and "NoSuch\\x0aAction\\u2028" in line for line in lines)

@@ -9,7 +9,8 @@ import pytest
 
 import handlers
 from config import Config
-from handlers.routing import CallContext, StationLog
+from handlers.routing import CallContext
+from protocol.station_log import StationLog
 from storage import Store, utc_now_iso
 
 CS_ID = "CS-HANDLER-1"

@@ -7,7 +7,7 @@ import pytest
 from ocpp.exceptions import OCPPError
 
 from config import Config
-from handlers.routing import error_code
+from protocol.errors import error_code
 from tests.handlers.conftest import CS_ID, add_token, make_caller
 
 NOW = "2026-11-27T10:00:00Z"
@@ -185,9 +185,10 @@ def test_sign_certificate_rejected_without_a_ca(call16):
         ("StartTransaction", {"connectorId": 1, "idTag": "T", "timestamp": NOW}, "ProtocolError"),
         ("StartTransaction", {"connectorId": "1", "idTag": "T", "meterStart": 0, "timestamp": NOW}, "TypeConstraintViolation"),
         ("StartTransaction", {"connectorId": 1, "idTag": "T" * 21, "meterStart": 0, "timestamp": NOW}, "TypeConstraintViolation"),
-        ("StatusNotification", {"connectorId": 1, "errorCode": "NoError", "status": "Sleeping"}, "FormationViolation"),
+        ("StatusNotification", {"connectorId": 1, "errorCode": "NoError", "status": "Sleeping"}, "PropertyConstraintViolation"),
         ("Heartbeat", {"extra": 1}, "FormationViolation"),
-        ("GetConfiguration", {}, "NotImplemented"),
+        ("GetConfiguration", {}, "NotSupported"),
+        ("FetchTheCoffee", {}, "NotImplemented"),
     ],
 )
 def test_bad_payloads_get_the_16_spelling(call16, action, payload, code):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from ocpp.exceptions import FormatViolationError, ProtocolError
+from ocpp.exceptions import FormatViolationError, OccurrenceConstraintViolationError, PropertyConstraintViolationError
 
 from storage import connectors, device_model, security_events
 from v201_support import CS_ID, add_station, caller, energy, rows
@@ -190,8 +190,8 @@ def test_plug_and_charge_sign_certificate_is_logged_under_its_own_action(call, s
 @pytest.mark.parametrize(
     "action, payload, error",
     [
-        ("StatusNotification", {"timestamp": NOW, "evseId": 1, "connectorId": 1}, ProtocolError),
-        ("StatusNotification", {"timestamp": NOW, "connectorStatus": "Broken", "evseId": 1, "connectorId": 1}, FormatViolationError),
+        ("StatusNotification", {"timestamp": NOW, "evseId": 1, "connectorId": 1}, OccurrenceConstraintViolationError),
+        ("StatusNotification", {"timestamp": NOW, "connectorStatus": "Broken", "evseId": 1, "connectorId": 1}, PropertyConstraintViolationError),
         ("SecurityEventNotification", {"type": "x", "timestamp": NOW, "extra": 1}, FormatViolationError),
     ],
 )

@@ -6,7 +6,8 @@ import logging
 from typing import Any, Callable
 
 from config import Config
-from handlers.routing import CallContext, StationLog
+from handlers.routing import CallContext
+from protocol.station_log import StationLog
 from handlers.v201 import routes
 from storage import Store
 

@@ -5,8 +5,11 @@ import json
 
 import pytest
 
-from outbox.charging_profiles import NotExpressible, to_ocpp16
-from outbox.plan import OCA_PNC_VENDOR, parse_variable_name, plan_calls
+from outbox.plan import plan_calls
+from protocol.charging_profiles import to_ocpp16
+from protocol.errors import NotExpressible
+from protocol.settings import parse_variable_name
+from protocol.versions import OCA_PNC_VENDOR
 from outbox.results import setting_statuses
 
 PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"

@@ -12,7 +12,7 @@ import ocpp
 import pytest
 from jsonschema.exceptions import best_match
 
-from handlers.routing import _DECIMAL_ACTIONS_16, _fast_validator, schema_validator
+from protocol.validation import _DECIMAL_ACTIONS_16, _fast_validator, schema_validator
 
 SCHEMA_DIRS = {"1.6": "v16", "2.0.1": "v201"}
 

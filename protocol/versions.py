@@ -1,5 +1,13 @@
-"""The CSMS-initiated OCPP actions of each version: what `POST /cs/{csId}/call` may send."""
+"""OCPP versions and their WebSocket subprotocols, the actions a CSMS may send in each, and vendor ids we speak."""
 from __future__ import annotations
+
+VERSIONS = ("1.6", "2.0.1", "2.1")
+SUBPROTOCOLS = {"ocpp1.6": "1.6", "ocpp2.0.1": "2.0.1", "ocpp2.1": "2.1"}
+# Newest first: the gateway picks the newest version both sides speak.
+PREFERENCE = ("ocpp2.1", "ocpp2.0.1", "ocpp1.6")
+
+# OCA "ISO 15118 Plug & Charge with OCPP 1.6": 2.0.1 certificate messages carried in DataTransfer.
+OCA_PNC_VENDOR = "org.openchargealliance.iso15118pnc"
 
 CSMS_ACTIONS: dict[str, frozenset[str]] = {
     "1.6": frozenset(
@@ -29,3 +37,8 @@ CSMS_ACTIONS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 # 2.1 keeps every 2.0.1 operation (its own additions are not sent by us yet).
 CSMS_ACTIONS["2.1"] = CSMS_ACTIONS["2.0.1"]
+
+
+def message_family(ocpp_version: str) -> str:
+    """The version whose message shapes we build and read: 2.1 keeps 2.0.1's for every message we use."""
+    return "1.6" if ocpp_version == "1.6" else "2.0.1"

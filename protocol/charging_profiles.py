@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from protocol.errors import NotExpressible
+
 _PURPOSES_16 = {
     "ChargingStationMaxProfile": "ChargePointMaxProfile",
     "TxDefaultProfile": "TxDefaultProfile",
@@ -10,10 +12,6 @@ _PURPOSES_16 = {
 }
 _COPIED = ("stackLevel", "chargingProfileKind", "recurrencyKind", "validFrom", "validTo")
 _SCHEDULE_COPIED = ("duration", "startSchedule", "chargingRateUnit", "minChargingRate")
-
-
-class NotExpressible(ValueError):
-    """The profile has no OCPP 1.6 form; the message says what stands in the way."""
 
 
 def _schedules(profile: dict[str, Any]) -> list[dict[str, Any]]:

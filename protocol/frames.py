@@ -8,11 +8,14 @@ from typing import Any, NamedTuple
 
 import orjson
 from ocpp.exceptions import OCPPError
+from ocpp.messages import MessageType
 
-from handlers.routing import error_code, trimmed
+from protocol.errors import error_code, trimmed
 
-CALL, CALLRESULT, CALLERROR = 2, 3, 4
+CALL, CALLRESULT, CALLERROR = MessageType.Call, MessageType.CallResult, MessageType.CallError
 _LENGTHS = {CALL: 4, CALLRESULT: 3, CALLERROR: 5}
+MAX_MESSAGE_ID = 36  # both versions: "maximum of 36 characters, to allow for GUIDs"
+_ECHOED_ID = 255  # a longer id is not sent back: "-1" stands for it
 
 
 class Frame(NamedTuple):
@@ -78,13 +81,22 @@ def parse(raw: str | bytes, ocpp_version: str) -> Frame | BadFrame:
         return BadFrame("unknown message type", error("MessageTypeNotSupported", message_id, "unknown message type id"))
     problem = _shape_problem(message_type_id, message)
     if problem:
-        code = "FormationViolation" if ocpp_version == "1.6" else "RpcFrameworkError"
-        return BadFrame(problem, error(code, message_id, problem))
+        return BadFrame(problem, error(_framing_code(ocpp_version), message_id, problem))
+    if len(message_id) > MAX_MESSAGE_ID:
+        problem = f"message id longer than {MAX_MESSAGE_ID} characters"
+        if message_type_id != CALL:  # an answer to no call of ours: nothing to answer
+            return BadFrame(problem, None)
+        echoed = message_id if len(message_id) <= _ECHOED_ID else "-1"
+        return BadFrame(problem, error(_framing_code(ocpp_version), echoed, problem))
     if message_type_id == CALL:
         return Frame(CALL, message_id, action=message[2], payload=message[3])
     if message_type_id == CALLRESULT:
         return Frame(CALLRESULT, message_id, payload=message[2])
     return Frame(CALLERROR, message_id, error_code=message[2], error_description=message[3], error_details=message[4])
+
+
+def _framing_code(ocpp_version: str) -> str:
+    return "FormationViolation" if ocpp_version == "1.6" else "RpcFrameworkError"
 
 
 def _without_id(problem: str, ocpp_version: str) -> BadFrame:

@@ -1,4 +1,8 @@
-"""Version-neutral typed REST operations turned into the OCPP (action, payload) of a station's version."""
+"""Version-neutral typed REST operations turned into the OCPP (action, payload) of a station's version.
+
+Bodies arrive checked by their marshmallow schemas (schemas/station_commands.py); what is left here is what
+depends on the station's version: names, shapes, and what a version cannot carry.
+"""
 from __future__ import annotations
 
 import json
@@ -8,41 +12,29 @@ from typing import Any, Callable, NamedTuple
 from ocpp.exceptions import OCPPError
 from ocpp.messages import MessageType
 
-from handlers.routing import message_family, validate
-from outbox.charging_profiles import NotExpressible, to_ocpp16
-from outbox.plan import parse_variable_name
-from storage.database import Store
-from storage.tokens import get_token
+from protocol.charging_profiles import to_ocpp16
+from protocol.errors import NotExpressible
+from protocol.settings import parse_variable_name
+from protocol.validation import validate
+from protocol.versions import VERSIONS, message_family
 
-VERSIONS = ("1.6", "2.0.1", "2.1")
 Payload = dict[str, Any]
 Call = tuple[str, Payload]
-Builder = Callable[[Payload, str, Store | None], Call]
+TokenLookup = Callable[[str], "dict[str, Any] | None"]
+Builder = Callable[[Payload, str, "TokenLookup | None"], Call]
 
 
 class TypedCallError(ValueError):
     """The body cannot be expressed as an OCPP call of the station's version; the message says why."""
 
 
-class Field(NamedTuple):
-    """One JSON field of an operation's body: JSON type ("string", "integer", "object", "array", "any",
-    "string|integer"), whether it is required, and the allowed values when it is an enumeration."""
-
-    type: str
-    required: bool = False
-    enum: tuple[str, ...] | None = None
-
-
 class Operation(NamedTuple):
-    """A typed operation: what it does, the body fields it takes, and its builder (body, version, store) → call."""
+    """A typed operation: what it does, and its builder (body, version, token look-up) → call."""
 
     description: str
-    fields: dict[str, Field]
     build: Builder
 
 
-_JSON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "string|integer": (str, int)}
-_JSON_TYPES |= {"object": (dict,), "array": (list,), "any": (object,)}
 _TRIGGERS_16 = {
     "BootNotification", "DiagnosticsStatusNotification", "FirmwareStatusNotification", "Heartbeat", "MeterValues",
     "StatusNotification",
@@ -89,7 +81,7 @@ def _id_token(value: str, token_type: str) -> Payload:
     return {"idToken": value, "type": token_type}
 
 
-def _reset(body: Payload, version: str, store: Store | None) -> Call:
+def _reset(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     if version == "1.6":
         return "Reset", {"type": _RESET_16.get(body["type"], body["type"])}
     return "Reset", {"type": _RESET_201.get(body["type"], body["type"]), **_copy(body, "evseId")}
@@ -107,7 +99,7 @@ def _charging_profile_16(body: Payload) -> Payload:
     return {"chargingProfile": to_ocpp16(request, lambda _: None)["csChargingProfiles"]}
 
 
-def _remote_start(body: Payload, version: str, store: Store | None) -> Call:
+def _remote_start(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     if "chargingProfile" in body:
         _check_start_profile(body["chargingProfile"])
     if version == "1.6":
@@ -117,7 +109,7 @@ def _remote_start(body: Payload, version: str, store: Store | None) -> Call:
     return "RequestStartTransaction", payload | _copy(body, "evseId", "chargingProfile")
 
 
-def _remote_stop(body: Payload, version: str, store: Store | None) -> Call:
+def _remote_stop(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     transaction_id = str(body["transactionId"])
     if version == "2.0.1":
         return "RequestStopTransaction", {"transactionId": transaction_id}
@@ -126,13 +118,13 @@ def _remote_stop(body: Payload, version: str, store: Store | None) -> Call:
     return "RemoteStopTransaction", {"transactionId": int(transaction_id)}
 
 
-def _change_availability(body: Payload, version: str, store: Store | None) -> Call:
+def _change_availability(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     if version == "1.6":
         return "ChangeAvailability", {"connectorId": _connector_16(body), "type": body["operationalStatus"]}
     return "ChangeAvailability", {"operationalStatus": body["operationalStatus"], **_evse_201(body)}
 
 
-def _unlock_connector(body: Payload, version: str, store: Store | None) -> Call:
+def _unlock_connector(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     if version == "1.6":
         return "UnlockConnector", {"connectorId": body["evseId"]}
     return "UnlockConnector", {"evseId": body["evseId"], "connectorId": body.get("connectorId", 1)}
@@ -146,7 +138,7 @@ def _variable_data(name: str) -> Payload:
     return {key: value for key, value in data.items() if key != "attributeValue"}
 
 
-def _get_configuration(body: Payload, version: str, store: Store | None) -> Call:
+def _get_configuration(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     keys = body.get("keys") or []
     if version == "1.6":
         return "GetConfiguration", {"key": keys} if keys else {}
@@ -155,7 +147,7 @@ def _get_configuration(body: Payload, version: str, store: Store | None) -> Call
     return "GetVariables", {"getVariableData": [_variable_data(str(name)) for name in keys]}
 
 
-def _get_base_report(body: Payload, version: str, store: Store | None) -> Call:
+def _get_base_report(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     if version == "1.6":
         raise _not_16("GetBaseReport")
     return "GetBaseReport", {"requestId": _new_id(), "reportBase": body["reportBase"]}
@@ -163,11 +155,11 @@ def _get_base_report(body: Payload, version: str, store: Store | None) -> Call:
 
 def _fixed(action: str) -> Builder:
     """A builder for an action with the same empty payload in both versions."""
-    return lambda body, version, store: (action, {})
+    return lambda body, version, find_token: (action, {})
 
 
-def _local_list_entry(store: Store, uid: str, version: str) -> Payload:
-    token = get_token(store, uid)
+def _local_list_entry(find_token: TokenLookup, uid: str, version: str) -> Payload:
+    token = find_token(uid)
     if token is None:
         raise TypedCallError(f"unknown token {uid!r}")
     status, group = ("Accepted" if token.get("valid") else "Blocked"), token.get("group_id")
@@ -177,16 +169,16 @@ def _local_list_entry(store: Store, uid: str, version: str) -> Payload:
     return {"idToken": _id_token(uid, "ISO14443"), "idTokenInfo": info}
 
 
-def _send_local_list(body: Payload, version: str, store: Store | None) -> Call:
-    if store is None:
+def _send_local_list(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+    if find_token is None:
         raise TypedCallError("sendLocalList needs the token store")
-    entries = [_local_list_entry(store, str(uid), version) for uid in body.get("tokens", [])]
+    entries = [_local_list_entry(find_token, str(uid), version) for uid in body.get("tokens", [])]
     version_field = "listVersion" if version == "1.6" else "versionNumber"
     payload = {version_field: body["listVersion"], "updateType": body["updateType"]}
     return "SendLocalList", payload | ({"localAuthorizationList": entries} if entries else {})
 
 
-def _reserve_now(body: Payload, version: str, store: Store | None) -> Call:
+def _reserve_now(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     if version == "1.6":
         names = _copy(body, "reservationId", "parentIdTag", expiryDateTime="expiryDate", idToken="idTag")
         return "ReserveNow", {"connectorId": _connector_16(body), **names}
@@ -197,11 +189,11 @@ def _reserve_now(body: Payload, version: str, store: Store | None) -> Call:
     return "ReserveNow", payload | _copy(body, "evseId")
 
 
-def _cancel_reservation(body: Payload, version: str, store: Store | None) -> Call:
+def _cancel_reservation(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     return "CancelReservation", {"reservationId": body["reservationId"]}
 
 
-def _clear_charging_profile(body: Payload, version: str, store: Store | None) -> Call:
+def _clear_charging_profile(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     if version == "2.0.1":
         criteria = _copy(body, "evseId", "stackLevel", purpose="chargingProfilePurpose")
         by_criteria = {"chargingProfileCriteria": criteria} if criteria else {}
@@ -214,12 +206,12 @@ def _clear_charging_profile(body: Payload, version: str, store: Store | None) ->
     return "ClearChargingProfile", payload
 
 
-def _get_composite_schedule(body: Payload, version: str, store: Store | None) -> Call:
+def _get_composite_schedule(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     where = "connectorId" if version == "1.6" else "evseId"
     return "GetCompositeSchedule", _copy(body, "duration", "chargingRateUnit", evseId=where)
 
 
-def _update_firmware(body: Payload, version: str, store: Store | None) -> Call:
+def _update_firmware(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     retries = _copy(body, "retries", "retryInterval")
     signed = "signature" in body or "signingCertificate" in body
     if version == "1.6" and not signed:
@@ -231,7 +223,7 @@ def _update_firmware(body: Payload, version: str, store: Store | None) -> Call:
     return action, {"requestId": _new_id(), "firmware": firmware, **retries}
 
 
-def _get_log(body: Payload, version: str, store: Store | None) -> Call:
+def _get_log(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     retries = _copy(body, "retries", "retryInterval")
     log_type = body.get("logType", "DiagnosticsLog")
     if version == "1.6" and log_type == "DiagnosticsLog":
@@ -241,12 +233,12 @@ def _get_log(body: Payload, version: str, store: Store | None) -> Call:
     return "GetLog", {"logType": log_type, "requestId": _new_id(), "log": log, **retries}
 
 
-def _delete_certificate(body: Payload, version: str, store: Store | None) -> Call:
+def _delete_certificate(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     names = ("hashAlgorithm", "issuerNameHash", "issuerKeyHash", "serialNumber")
     return "DeleteCertificate", {"certificateHashData": _copy(body, *names)}
 
 
-def _get_installed_certificate_ids(body: Payload, version: str, store: Store | None) -> Call:
+def _get_installed_certificate_ids(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     if version == "2.0.1":
         types = {"certificateType": [body["certificateType"]]} if "certificateType" in body else {}
         return "GetInstalledCertificateIds", types
@@ -258,14 +250,14 @@ def _get_installed_certificate_ids(body: Payload, version: str, store: Store | N
     return "GetInstalledCertificateIds", {"certificateType": _CERTIFICATE_TYPES_16[certificate_type]}
 
 
-def _data_transfer(body: Payload, version: str, store: Store | None) -> Call:
+def _data_transfer(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     payload = _copy(body, "vendorId", "messageId", "data")
     if version == "1.6" and "data" in payload and not isinstance(payload["data"], str):
         payload["data"] = json.dumps(payload["data"])
     return "DataTransfer", payload
 
 
-def _trigger_message(body: Payload, version: str, store: Store | None) -> Call:
+def _trigger_message(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
     requested = body["requestedMessage"]
     if version == "2.0.1":
         return "TriggerMessage", {"requestedMessage": requested, **_evse_201(body)}
@@ -276,120 +268,35 @@ def _trigger_message(body: Payload, version: str, store: Store | None) -> Call:
     return action, {"requestedMessage": requested, **_copy(body, evseId="connectorId")}
 
 
-_INT, _STR = Field("integer"), Field("string")
-_REQUIRED_INT, _REQUIRED_STR = Field("integer", True), Field("string", True)
-_RETRIES = {"retries": _INT, "retryInterval": _INT}
-_TOKEN_TYPES = ("Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress", "NoAuthorization")
-_TOKEN_TYPE = Field("string", enum=_TOKEN_TYPES)
-_PURPOSES = ("ChargingStationMaxProfile", "TxDefaultProfile", "TxProfile", "ChargingStationExternalConstraints")
-_PURPOSE = Field("string", enum=_PURPOSES)
-_CERTIFICATE_TYPES = ("V2GRootCertificate", "MORootCertificate", "CSMSRootCertificate", "V2GCertificateChain")
-_CERTIFICATE_TYPES += ("ManufacturerRootCertificate",)
-_CERTIFICATE_TYPE = Field("string", enum=_CERTIFICATE_TYPES)
-_REPORT_BASE = Field("string", True, ("ConfigurationInventory", "FullInventory", "SummaryInventory"))
-_HASH_ALGORITHM = Field("string", True, ("SHA256", "SHA384", "SHA512"))
-_UPDATE_TYPE = Field("string", True, ("Full", "Differential"))
-_LOG_TYPE = Field("string", enum=("DiagnosticsLog", "SecurityLog"))
-
 OPERATIONS: dict[str, Operation] = {
-    "reset": Operation(
-        "Reset the station (or one EVSE, 2.0.1)",
-        {"type": Field("string", True, ("Hard", "Soft", "Immediate", "OnIdle")), "evseId": _INT}, _reset
-    ),
-    "remoteStart": Operation(
-        "Start a transaction; chargingProfile is a 2.0.1 ChargingProfileType (TxProfile)",
-        {"idToken": _REQUIRED_STR, "idTokenType": _TOKEN_TYPE, "evseId": _INT, "chargingProfile": Field("object")},
-        _remote_start,
-    ),
-    "remoteStop": Operation("Stop a transaction", {"transactionId": Field("string|integer", True)}, _remote_stop),
+    "reset": Operation("Reset the station (or one EVSE, 2.0.1)", _reset),
+    "remoteStart": Operation("Start a transaction; chargingProfile is a 2.0.1 ChargingProfileType (TxProfile)", _remote_start),
+    "remoteStop": Operation("Stop a transaction", _remote_stop),
     "changeAvailability": Operation(
-        "Make the station, an EVSE or (2.0.1) a connector operative or inoperative",
-        {"operationalStatus": Field("string", True, ("Operative", "Inoperative")), "evseId": _INT, "connectorId": _INT},
-        _change_availability,
+        "Make the station, an EVSE or (2.0.1) a connector operative or inoperative", _change_availability
     ),
-    "unlockConnector": Operation(
-        "Unlock a connector (2.0.1: connectorId default 1)",
-        {"evseId": _REQUIRED_INT, "connectorId": _INT},
-        _unlock_connector,
-    ),
+    "unlockConnector": Operation("Unlock a connector (2.0.1: connectorId default 1)", _unlock_connector),
     "getConfiguration": Operation(
         "Read settings: 1.6 keys; 2.0.1 <component>[;<instance>][;<evseId>]/<variable>[;<instance>][;<attributeType>]",
-        {"keys": Field("array")}, _get_configuration
+        _get_configuration,
     ),
-    "getBaseReport": Operation("Ask for a device model report (2.0.1)", {"reportBase": _REPORT_BASE}, _get_base_report),
-    "clearCache": Operation("Clear the authorization cache", {}, _fixed("ClearCache")),
-    "sendLocalList": Operation(
-        "Send a local authorization list of stored tokens (uids)",
-        {"listVersion": _REQUIRED_INT, "updateType": _UPDATE_TYPE, "tokens": Field("array")}, _send_local_list
-    ),
-    "getLocalListVersion": Operation("Read the local list version", {}, _fixed("GetLocalListVersion")),
-    "reserveNow": Operation(
-        "Reserve the station or an EVSE for a token",
-        {"reservationId": _REQUIRED_INT, "expiryDateTime": _REQUIRED_STR, "idToken": _REQUIRED_STR}
-        | {"idTokenType": _TOKEN_TYPE, "evseId": _INT, "parentIdTag": _STR},
-        _reserve_now,
-    ),
-    "cancelReservation": Operation("Cancel a reservation", {"reservationId": _REQUIRED_INT}, _cancel_reservation),
-    "clearChargingProfile": Operation(
-        "Clear charging profiles by id or criteria",
-        {"id": _INT, "evseId": _INT, "purpose": _PURPOSE, "stackLevel": _INT}, _clear_charging_profile
-    ),
-    "getCompositeSchedule": Operation(
-        "Read the composite schedule of an EVSE (0 = the station)",
-        {"evseId": _REQUIRED_INT, "duration": _REQUIRED_INT, "chargingRateUnit": Field("string", enum=("A", "W"))},
-        _get_composite_schedule,
-    ),
-    "updateFirmware": Operation(
-        "Install firmware (signed when signature/signingCertificate are given)",
-        {"location": _REQUIRED_STR, "retrieveDateTime": _REQUIRED_STR, "installDateTime": _STR, **_RETRIES}
-        | {"signingCertificate": _STR, "signature": _STR},
-        _update_firmware,
-    ),
-    "getLog": Operation(
-        "Upload a diagnostics or security log to location",
-        {"location": _REQUIRED_STR, "logType": _LOG_TYPE, "oldestTimestamp": _STR, "latestTimestamp": _STR, **_RETRIES},
-        _get_log,
-    ),
-    "deleteCertificate": Operation(
-        "Delete an installed certificate",
-        {"hashAlgorithm": _HASH_ALGORITHM, "issuerNameHash": _REQUIRED_STR, "issuerKeyHash": _REQUIRED_STR}
-        | {"serialNumber": _REQUIRED_STR},
-        _delete_certificate,
-    ),
+    "getBaseReport": Operation("Ask for a device model report (2.0.1)", _get_base_report),
+    "clearCache": Operation("Clear the authorization cache", _fixed("ClearCache")),
+    "sendLocalList": Operation("Send a local authorization list of stored tokens (uids)", _send_local_list),
+    "getLocalListVersion": Operation("Read the local list version", _fixed("GetLocalListVersion")),
+    "reserveNow": Operation("Reserve the station or an EVSE for a token", _reserve_now),
+    "cancelReservation": Operation("Cancel a reservation", _cancel_reservation),
+    "clearChargingProfile": Operation("Clear charging profiles by id or criteria", _clear_charging_profile),
+    "getCompositeSchedule": Operation("Read the composite schedule of an EVSE (0 = the station)", _get_composite_schedule),
+    "updateFirmware": Operation("Install firmware (signed when signature/signingCertificate are given)", _update_firmware),
+    "getLog": Operation("Upload a diagnostics or security log to location", _get_log),
+    "deleteCertificate": Operation("Delete an installed certificate", _delete_certificate),
     "getInstalledCertificateIds": Operation(
-        "List installed certificates (1.6: certificateType required)",
-        {"certificateType": _CERTIFICATE_TYPE}, _get_installed_certificate_ids
+        "List installed certificates (1.6: certificateType required)", _get_installed_certificate_ids
     ),
-    "dataTransfer": Operation(
-        "Vendor-specific data (1.6: non-string data is sent JSON-encoded)",
-        {"vendorId": _REQUIRED_STR, "messageId": _STR, "data": Field("any")}, _data_transfer
-    ),
-    "triggerMessage": Operation(
-        "Ask the station to send a message (1.6: evseId is the connectorId)",
-        {"requestedMessage": _REQUIRED_STR, "evseId": _INT, "connectorId": _INT}, _trigger_message
-    ),
+    "dataTransfer": Operation("Vendor-specific data (1.6: non-string data is sent JSON-encoded)", _data_transfer),
+    "triggerMessage": Operation("Ask the station to send a message (1.6: evseId is the connectorId)", _trigger_message),
 }
-
-
-def _check_field(name: str, value: Any, field: Field) -> None:
-    types = _JSON_TYPES[field.type]
-    if not isinstance(value, types) or (isinstance(value, bool) and field.type != "any"):
-        raise TypedCallError(f"{name} must be of type {field.type}")
-    if field.enum is not None and value not in field.enum:
-        raise TypedCallError(f"{name} must be one of {'/'.join(field.enum)}")
-
-
-def _check_body(operation: str, body: Any, fields: dict[str, Field]) -> None:
-    if not isinstance(body, dict):
-        raise TypedCallError(f"{operation}: the body must be a JSON object")
-    unknown = sorted(set(body) - set(fields))
-    if unknown:
-        raise TypedCallError(f"{operation}: unknown field {unknown[0]!r} (takes {', '.join(fields) or 'none'})")
-    for name, field in fields.items():
-        if name in body:
-            _check_field(name, body[name], field)
-        elif field.required:
-            raise TypedCallError(f"{name} is required for {operation}")
 
 
 def _validated(action: str, payload: Payload, version: str, prefix: str = "") -> Payload:
@@ -400,20 +307,19 @@ def _validated(action: str, payload: Payload, version: str, prefix: str = "") ->
     return payload
 
 
-def build_call(operation: str, body: dict, ocpp_version: str, store: Store | None = None) -> tuple[str, dict]:
-    """The (action, payload) that carries the typed `operation` with `body` to a station of `ocpp_version`.
+def build_call(operation: str, body: dict, ocpp_version: str, find_token: TokenLookup | None = None) -> tuple[str, dict]:
+    """The (action, payload) that carries the typed `operation` with `body` (checked by its schema) to a station
+    of `ocpp_version`.
 
     Raises TypedCallError when the operation is unknown or the body cannot be expressed for that version;
-    the payload is checked against the version's schema. `store` is needed by sendLocalList (token look-ups).
+    the payload is checked against the version's schema. `find_token(uid)` is needed by sendLocalList.
     """
     if operation not in OPERATIONS:
         raise TypedCallError(f"unknown operation {operation!r} (one of {', '.join(OPERATIONS)})")
     if ocpp_version not in VERSIONS:
         raise TypedCallError(f"OCPP version {ocpp_version!r} is not one of {', '.join(VERSIONS)}")
-    spec = OPERATIONS[operation]
-    _check_body(operation, body, spec.fields)
     try:
-        action, payload = spec.build(body, message_family(ocpp_version), store)
+        action, payload = OPERATIONS[operation].build(body, message_family(ocpp_version), find_token)
     except NotExpressible as error:
         raise TypedCallError(str(error)) from error
     return action, _validated(action, payload, ocpp_version)
