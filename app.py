@@ -42,15 +42,18 @@ def create_app(config: Config, store: storage.Store | None = None) -> Flask:
     storage.init_app(app, store or storage.Store(config.db_path))
     errors.init_errors(app)
     api = errors.Api(app)
-    _register_blueprints(api)
+    _register_blueprints(app, api)
     _register_hooks(app, config)
     _register_service_routes(app)
     return app
 
 
-def _register_blueprints(api: errors.Api) -> None:
+def _register_blueprints(app: Flask, api: errors.Api) -> None:
     from api import BLUEPRINTS
+    from api.certificates import HashConverter
 
+    app.url_map.converters["certificate_hash"] = HashConverter
+    api.register_converter(HashConverter, lambda converter: {"type": "string"})
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix="/api/v0")
 

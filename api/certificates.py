@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
+from werkzeug.routing import PathConverter
 from flask_smorest import abort
 
 import storage
@@ -38,8 +39,15 @@ class Certificates(MethodView):
         return empty(201)
 
 
-# `path:` because a standard-base64 hash may hold a '/'.
-@blp.route("/certificate/<path:certificate_hash>")
+class HashConverter(PathConverter):
+    """A certificate hash in a path: standard base64 may hold a '/', even as its first character (which the
+    `path` converter refuses)."""
+
+    regex = ".+?"
+    part_isolating = False  # werkzeug would infer True from a regex without a '/'
+
+
+@blp.route("/certificate/<certificate_hash:certificate_hash>")
 class CertificateByHash(MethodView):
     @blp.response(200, CertificateSchema, description="Certificate details")
     @blp.alt_response(404, schema=StatusSchema, description="Not found")

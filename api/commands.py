@@ -12,6 +12,7 @@ import storage
 from api.errors import Blueprint
 from api.responses import empty
 from api.stations import require_station
+from protocol.secrets import split_secrets
 from schemas.certificates import certificate_id, parse_certificate
 from schemas.charging_profiles import ProfileError, build_request, check_expressible_in_16
 from schemas.commands import (
@@ -21,8 +22,6 @@ from schemas.commands import (
     ChargingProfileSchema,
     CommandListArgsSchema,
     CommandSchema,
-    MASK,
-    SECRET_SETTINGS,
 )
 from schemas.common import StatusSchema
 from schemas.station_settings import setting_problem
@@ -52,11 +51,12 @@ class Reconfigure(MethodView):
             if problem:
                 abort(400, message=problem)
 
+        shown, secrets = split_secrets("reconfigure", settings)
+
         def job(db: sqlite_utils.Database) -> None:
-            command_id = commands.queue_command(db, cs_id, "reconfigure", settings, "provisioning")
-            for name, value in settings.items():
-                stored = MASK if SECRET_SETTINGS.match(name) else value  # the command's params carry it to the station
-                station_settings.record_setting(db, cs_id, name, stored, "Pending", command_id)
+            command_id = commands.queue_command(db, cs_id, "reconfigure", shown, "provisioning", secrets)
+            for name, value in shown.items():
+                station_settings.record_setting(db, cs_id, name, value, "Pending", command_id)
 
         return _write(cs_id, job)
 

@@ -14,10 +14,11 @@ from ocpp.messages import MessageType
 import storage
 from api.errors import Blueprint
 from api.stations import require_station
+from protocol.secrets import mask_payload, split_secrets
 from protocol.typed_calls import OPERATIONS, TypedCallError, build_call
 from protocol.validation import validate
 from protocol.versions import CSMS_ACTIONS
-from schemas.commands import CommandSchema, mask_payload
+from schemas.commands import CommandSchema
 from schemas.common import StatusSchema
 from schemas.station_commands import TYPED_SCHEMAS, CallSchema
 from storage import commands, stations, tokens
@@ -37,8 +38,10 @@ def queue_call(cs_id: str, action: str, payload: dict[str, Any]) -> dict[str, An
     store = storage.current()
     command_id: list[int] = []
 
+    shown, secrets = split_secrets("call", {"action": action, "payload": payload})
+
     def job(db: sqlite_utils.Database) -> None:
-        command_id.append(commands.queue_command(db, cs_id, "call", {"action": action, "payload": payload}))
+        command_id.append(commands.queue_command(db, cs_id, "call", shown, secrets=secrets))
 
     if not stations.write_if_station(store, cs_id, job):
         abort(404, message=f"unknown charge station {cs_id!r}")

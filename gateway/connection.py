@@ -99,8 +99,9 @@ class Connection:
         return self._registry.get(self.cs_id) is self
 
     # -- our calls ----------------------------------------------------------------------------
-    def call(self, action: str, payload: dict, timeout: float | None = None) -> CallOutcome:
-        """Send a CALL and block this greenlet until its answer, a timeout or a disconnect.
+    def call(self, action: str, payload: dict, timeout: float | None = None, message_id: str | None = None) -> CallOutcome:
+        """Send a CALL (with `message_id`, else a new one) and block this greenlet until its answer, a timeout or a
+        disconnect.
 
         One call is outstanding per station: concurrent callers wait their turn. Raises an `ocpp` OCPPError when
         the payload does not fit the action's schema for this station's version (nothing is sent), and
@@ -111,7 +112,7 @@ class Connection:
         with self._call_lock:
             if self._closed:
                 raise ConnectionClosed(self.cs_id)
-            pending = _Pending(str(uuid.uuid4()), action)
+            pending = _Pending(message_id or str(uuid.uuid4()), action)
             self._pending, self._late = pending, None
             try:
                 self.ws.send(frames.call(pending.message_id, action, payload))

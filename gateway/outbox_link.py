@@ -33,11 +33,11 @@ class ConnectionLink:
     def __hash__(self) -> int:
         return id(self.connection)
 
-    def send_call(self, action: str, payload: dict[str, Any], timeout: float) -> Reply:
+    def send_call(self, action: str, payload: dict[str, Any], timeout: float, message_id: str) -> Reply:
         try:
-            return reply_of(self.connection.call(action, payload, timeout))
+            return reply_of(self.connection.call(action, payload, timeout, message_id))
         except ConnectionClosed:
-            return Reply("closed", "")
+            return Reply("closed", message_id)
 
 
 def attach(outbox: Outbox, hooks: Hooks, store: Store) -> None:

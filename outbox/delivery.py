@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -15,6 +16,7 @@ from metrics import COMMANDS
 from outbox import results
 from outbox.plan import PlannedCall, plan_calls
 from protocol.errors import NotExpressible
+from protocol.secrets import mask_payload
 from protocol.station_log import StationLog
 from protocol.validation import validate
 from protocol.versions import message_family
@@ -44,7 +46,7 @@ class StationLink(Protocol):
 
     ocpp_version: str
 
-    def send_call(self, action: str, payload: dict[str, Any], timeout: float) -> Reply: ...
+    def send_call(self, action: str, payload: dict[str, Any], timeout: float, message_id: str) -> Reply: ...
 
 
 class Delivery:
@@ -57,6 +59,7 @@ class Delivery:
 
     def deliver(self, command: dict[str, Any]) -> None:
         """Plan, send and record `command`; returns when it is finished or back in the queue."""
+        command = with_secrets(command)
         progress = (command.get("response") or {}).get("results")  # settings already answered before a retry
         try:
             calls = self._plan(command, progress or {})
@@ -84,6 +87,7 @@ class Delivery:
 
     def accept_late(self, command: dict[str, Any], reply: Reply) -> None:
         """Finish a single-call command with an answer that arrived after its timeout."""
+        command = with_secrets(command)
         try:
             calls = self._plan(command, {})
         except NotExpressible:
@@ -113,16 +117,14 @@ class Delivery:
         return row["evse_id"] if row and row["status"] == "active" else None
 
     def _send(self, command: dict[str, Any], call: PlannedCall) -> Reply:
-        if not rows.mark_sent(self.store, command["id"], call.action, call.payload):
+        message_id = str(uuid.uuid4())
+        if not rows.mark_sent(self.store, command["id"], call.action, mask_payload(call.payload), message_id):
             return Reply("gone", "")
         try:
-            reply = self.link.send_call(call.action, call.payload, self.config.call_timeout)
+            return self.link.send_call(call.action, call.payload, self.config.call_timeout, message_id)
         except Exception:  # counted like a lost connection, so the attempts still run out
             self.log.exception("command %s: %s could not be sent", command["id"], call.action)
-            return Reply("closed", "")
-        if reply.message_id:
-            rows.note_message_id(self.store, command["id"], reply.message_id)
-        return reply
+            return Reply("closed", message_id)
 
     # -- outcomes ------------------------------------------------------------------------------------
     def _finish(self, command: dict[str, Any], status: str, response: Any, follow_up: Any = None) -> None:
@@ -191,6 +193,11 @@ class Delivery:
                 rows.queue_command(db, self.cs_id, "call", reset, "automatic")
 
         self._finish(command, "completed", {"results": statuses}, follow_up)
+
+
+def with_secrets(command: dict[str, Any]) -> dict[str, Any]:
+    """The command as it must be sent: its params with the passwords, which only an open command keeps."""
+    return command if command.get("secrets") is None else {**command, "params": command["secrets"]}
 
 
 def seconds_until_due(command: dict[str, Any]) -> float:

@@ -114,9 +114,10 @@ class Outbox:
         loop.wake.set()
 
     def late_reply(self, cs_id: str, link: StationLink, reply: Reply) -> None:
-        """An answer that came after its call timed out still completes the command waiting for its retry."""
-        command = rows.find_by_message_id(self.store, cs_id, reply.message_id)
-        if command is not None and command["status"] == "pending":
+        """An answer that came after its call timed out still completes its command, as long as the command was not
+        sent again since (with another message id)."""
+        command = rows.find_open_by_message_id(self.store, cs_id, reply.message_id)
+        if command is not None:
             Delivery(self.store, self.config, cs_id, link).accept_late(command, reply)
 
     def loop_ended(self, loop: _StationLoop) -> None:

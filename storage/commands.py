@@ -11,17 +11,22 @@ import sqlite_utils
 from storage import utc_now_iso
 from storage.database import Store
 
-JSON_COLUMNS = ("params", "request", "response")
+JSON_COLUMNS = ("params", "secrets", "request", "response")
 
 
 def queue_command(
-    db: sqlite_utils.Database, cs_id: str, operation: str, params: Any, origin: str = "api"
+    db: sqlite_utils.Database, cs_id: str, operation: str, params: Any, origin: str = "api", secrets: Any = None
 ) -> int:
-    """Insert a pending command inside the caller's write job; returns its id."""
+    """Insert a pending command inside the caller's write job; returns its id.
+
+    `params` is what everyone may read (passwords masked); `secrets`, when the operation carries passwords, is the
+    same with them: kept only while the command is open, then dropped (see `finish`).
+    """
     row = {
         "cs_id": cs_id,
         "operation": operation,
         "params": json.dumps(params, sort_keys=True),
+        "secrets": None if secrets is None else json.dumps(secrets, sort_keys=True),
         "status": "pending",
         "attempts": 0,
         "origin": origin,
@@ -48,19 +53,30 @@ def decode_command(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+PUBLIC_COLUMNS = (
+    "id", "cs_id", "operation", "params", "action", "status", "request", "response", "created_at", "sent_at",
+    "completed_at",
+)  # fmt: skip
+
+
 def list_commands(store: Store, cs_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
-    """The station's commands, newest first."""
+    """The station's commands, newest first (without their secrets)."""
     return store.read(
         lambda db: [
             decode_command(row)
-            for row in db["commands"].rows_where("cs_id = ?", [cs_id], order_by="id DESC", limit=limit, offset=offset)
+            for row in db["commands"].rows_where(
+                "cs_id = ?", [cs_id], select=", ".join(PUBLIC_COLUMNS), order_by="id DESC", limit=limit, offset=offset
+            )
         ]
     )
 
 
 def get_command(store: Store, cs_id: str, command_id: int) -> dict[str, Any] | None:
-    """One command of the station, or None."""
-    row = store.read(lambda db: next(db["commands"].rows_where("cs_id = ? AND id = ?", [cs_id, command_id]), None))
+    """One command of the station (without its secrets), or None."""
+    columns = ", ".join(PUBLIC_COLUMNS)
+    row = store.read(
+        lambda db: next(db["commands"].rows_where("cs_id = ? AND id = ?", [cs_id, command_id], select=columns), None)
+    )
     return decode_command(row) if row is not None else None
 
 
@@ -101,13 +117,11 @@ def has_open_provisioning(store: Store, cs_id: str) -> bool:
     return store.read(lambda db: db.execute(sql, [cs_id]).fetchone() is not None)
 
 
-def find_by_message_id(store: Store, cs_id: str, message_id: str) -> dict[str, Any] | None:
-    """The station's command last sent with this OCPP message id, or None."""
-    return _decode(
-        store.read(
-            lambda db: next(db["commands"].rows_where("cs_id = ? AND message_id = ?", [cs_id, message_id], limit=1), None)
-        )
-    )
+def find_open_by_message_id(store: Store, cs_id: str, message_id: str) -> dict[str, Any] | None:
+    """The station's open command whose last call went out with this OCPP message id (it has not been resent with
+    another since), or None."""
+    where = f"cs_id = ? AND message_id = ? AND {_OPEN}"
+    return _decode(store.read(lambda db: next(db["commands"].rows_where(where, [cs_id, message_id], limit=1), None)))
 
 
 _OPEN = "status IN ('pending', 'sent')"
@@ -120,15 +134,11 @@ def _update_open(db: sqlite_utils.Database, command_id: int, columns: dict[str, 
     return db.execute(sql, [*columns.values(), command_id]).rowcount == 1
 
 
-def mark_sent(store: Store, command_id: int, action: str, request: Any) -> bool:
-    """Record what goes out and when, before it is sent; False when the command is no longer open (do not send)."""
-    row = {"status": "sent", "action": action, "request": json.dumps(request), "sent_at": utc_now_iso()}
-    return store.write(lambda db: _update_open(db, command_id, row))
-
-
-def note_message_id(store: Store, command_id: int, message_id: str) -> None:
-    """The OCPP message id the call went out with: a late answer finds its command by it."""
-    store.write(lambda db: db.execute("UPDATE commands SET message_id = ? WHERE id = ?", [message_id, command_id]))
+def mark_sent(store: Store, command_id: int, action: str, request: Any, message_id: str) -> bool:
+    """Record what goes out (passwords masked), with which OCPP message id and when, before it is sent: an answer
+    that comes after the call timed out still finds its command. False when the command is no longer open."""
+    row = {"status": "sent", "action": action, "request": json.dumps(request), "message_id": message_id}
+    return store.write(lambda db: _update_open(db, command_id, row | {"sent_at": utc_now_iso()}))
 
 
 def save_progress(store: Store, command_id: int, response: Any) -> None:
@@ -136,17 +146,22 @@ def save_progress(store: Store, command_id: int, response: Any) -> None:
     store.write(lambda db: _update_open(db, command_id, {"response": json.dumps(response)}))
 
 
-def finish(store: Store, command_id: int, status: str, response: Any, follow_up: Any = None) -> None:
-    """Close an open command as completed or failed with the station's answer; `follow_up(db)` runs in the same
-    commit, only if the command was still open."""
-    now = utc_now_iso()
+def finish(store: Store, command_id: int, status: str, response: Any, follow_up: Any = None) -> bool:
+    """Close an open command as completed or failed with the station's answer, dropping its secrets; `follow_up(db)`
+    runs in the same commit, only if the command was still open. True when it closed it."""
+    row = {"status": status, "response": json.dumps(response), "completed_at": utc_now_iso(), "secrets": None}
 
-    def job(db: sqlite_utils.Database) -> None:
-        closed = _update_open(db, command_id, {"status": status, "response": json.dumps(response), "completed_at": now})
+    def job(db: sqlite_utils.Database) -> tuple[bool, bool]:
+        had_secrets = db.execute("SELECT 1 FROM commands WHERE id = ? AND secrets IS NOT NULL", [command_id]).fetchone()
+        closed = _update_open(db, command_id, row)
         if closed and follow_up is not None:
             follow_up(db)
+        return closed, had_secrets is not None
 
-    store.write(job)
+    closed, had_secrets = store.write(job)
+    if closed and had_secrets:
+        store.purge_wal()  # the passwords' old page versions must not linger in the WAL either
+    return closed
 
 
 def retry_later(store: Store, command_id: int, attempts: int, delay_seconds: float, response: Any) -> None:
@@ -169,7 +184,7 @@ def recover_after_restart(store: Store, no_resend_actions: tuple[str, ...], call
 
     def job(db: sqlite_utils.Database) -> int:
         db.execute(
-            f"UPDATE commands SET status = 'failed', completed_at = ?,"
+            f"UPDATE commands SET status = 'failed', completed_at = ?, secrets = NULL,"
             f" response = '{{\"lastError\": \"not resent after a restart\"}}'"
             f" WHERE status = 'sent' AND action IN ({marks}) AND sent_at < ?",
             [now, *no_resend_actions, cutoff],
@@ -182,15 +197,19 @@ def recover_after_restart(store: Store, no_resend_actions: tuple[str, ...], call
 
 
 def expire_old(store: Store, ttl_seconds: float) -> int:
-    """Open commands older than the TTL become expired; returns how many."""
+    """Open commands older than the TTL become expired (their secrets dropped); returns how many."""
     cutoff = _iso(datetime.now(timezone.utc) - timedelta(seconds=ttl_seconds))
-    now = utc_now_iso()
-    return store.write(
-        lambda db: db.execute(
-            "UPDATE commands SET status = 'expired', completed_at = ? WHERE status IN ('pending', 'sent') AND created_at < ?",
-            [now, cutoff],
-        ).rowcount
-    )
+    where = f"{_OPEN} AND created_at < ?"
+
+    def job(db: sqlite_utils.Database) -> tuple[int, bool]:
+        had_secrets = db.execute(f"SELECT 1 FROM commands WHERE {where} AND secrets IS NOT NULL", [cutoff]).fetchone()
+        sql = f"UPDATE commands SET status = 'expired', completed_at = ?, secrets = NULL WHERE {where}"
+        return db.execute(sql, [utc_now_iso(), cutoff]).rowcount, had_secrets is not None
+
+    expired, had_secrets = store.write(job)
+    if had_secrets:
+        store.purge_wal()
+    return expired
 
 
 def stations_with_new_commands(store: Store, after_id: int) -> tuple[int, set[str]]:

@@ -30,6 +30,7 @@ CHECKPOINT_PAGES = 10000  # ~40 MiB of WAL
 # The writer's page cache. SQLite's default 2 MiB missed often at a thousand stations (each miss a pread of
 # a page of another station's transaction); the pages a batch changes also stay here until its commit.
 WRITER_CACHE_KIB = 65536
+PURGE_BUSY_TIMEOUT_MS = 2000  # how long a WAL purge waits for readers of an older snapshot
 
 
 def _run_off_hub(function: Callable[[], T]) -> T:
@@ -134,6 +135,9 @@ class Store:
         # (transactions, indexes) are copied once per checkpoint, so fewer checkpoints mean less I/O too.
         self._writer_conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         self._writer_conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+        # Overwritten and deleted content is zeroed, not left in free space: a station password must not outlive
+        # the command that carried it (see `purge_wal` for the WAL's old page versions).
+        self._writer_conn.execute("PRAGMA secure_delete = ON")
         migrations.apply(self._writer_db)
         self._writer_conn.execute("PRAGMA busy_timeout = 0")  # see _begin
         self._readers: list[sqlite_utils.Database] = []
@@ -141,6 +145,7 @@ class Store:
         self._jobs: deque[_Job] = deque()  # appended by anyone, drained by the writer alone
         self._jobs_waiting = threading.Event()
         self._after_commit: list[Callable[[], None]] = []
+        self._purge_requested = False
         self._closed = False
         self._thread = threading.Thread(target=self._writer_loop, name="sqlite-writer", daemon=True)
         self._thread.start()
@@ -167,6 +172,12 @@ class Store:
         self._jobs.append(job)
         self._jobs_waiting.set()
 
+    def purge_wal(self) -> None:
+        """Checkpoint and truncate the WAL after the next batch: the old versions of overwritten pages leave the
+        disk. Rare (a finished password change), since the writer waits for it."""
+        self._purge_requested = True
+        self._jobs_waiting.set()
+
     def on_commit(self, callback: Callable[[], None]) -> None:
         """Call `callback` after every write batch, committed or not (wake-ups: the outbox, the gateway's watch)."""
         self._after_commit.append(callback)
@@ -184,6 +195,8 @@ class Store:
                 self._jobs_waiting.set()
             if batch:
                 self._commit_batch(batch)
+            if self._purge_requested:
+                self._truncate_wal()
 
     def _commit_batch(self, batch: list[_Job]) -> None:
         try:
@@ -202,6 +215,25 @@ class Store:
                 callback()
             except Exception:
                 log.exception("after-commit callback failed")
+
+    def _truncate_wal(self) -> None:
+        conn = self._writer_conn
+
+        def checkpoint() -> bool:
+            conn.execute(f"PRAGMA busy_timeout = {PURGE_BUSY_TIMEOUT_MS}")
+            try:
+                return conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+            finally:
+                conn.execute("PRAGMA busy_timeout = 0")
+
+        self._purge_requested = False
+        try:
+            done = _run_off_hub(checkpoint)
+        except sqlite3.Error as error:
+            done = False
+            log.warning("WAL checkpoint failed: %s", error)
+        if not done:  # a reader held an old snapshot: try again after the next batch
+            self._purge_requested = True
 
     def _begin(self) -> None:
         # Another process writing (the sqlite3 shell) would make BEGIN IMMEDIATE wait on the event loop for up to

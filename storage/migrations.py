@@ -346,3 +346,9 @@ def m005_commands_by_status(db: sqlite_utils.Database) -> None:
 def m006_station_message_commands(db: sqlite_utils.Database) -> None:
     """A status notification remembers the command it reports on (UpdateFirmware, GetLog, GetDiagnostics...)."""
     db["station_messages"].add_column("command_id", int)
+
+
+@migrations()
+def m007_command_secrets(db: sqlite_utils.Database) -> None:
+    """A command's params with their passwords, kept apart from the masked params only while it is open."""
+    db["commands"].add_column("secrets", str)

@@ -49,6 +49,15 @@ def test_lookup_accepts_an_unencoded_slash(api, awkward_pem) -> None:
     assert api("get", f"/certificate/{spellings(awkward_pem)[0]}").status_code == 200
 
 
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_hash_starting_with_a_slash_is_found_and_deleted(api, quoted) -> None:
+    pem = next(pem for pem in iter(make_pem, None) if spellings(pem)[0].startswith("/"))
+    api("post", "/certificate", json={"certificate": pem})
+    path = "/certificate/" + (quote(spellings(pem)[0], safe="") if quoted else spellings(pem)[0])
+    assert api("get", path).status_code == 200
+    assert api("delete", path).status_code == 204
+
+
 def test_a_chain_is_stored_under_its_first_certificate(api) -> None:
     first, second = make_pem("leaf"), make_pem("ca")
     api("post", "/certificate", json={"certificate": first + second})
