@@ -1,6 +1,7 @@
-"""Every check before the upgrade, in the order behaviour §3.2 gives: admit a station or refuse with an HTTP status."""
+"""Every check before the upgrade, in the order docs/gateway.md gives: admit a station or refuse with an HTTP status."""
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 PATH_PREFIX = "/ws/"
 MAX_CS_ID = 48
+WEBSOCKET_VERSION = "13"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,17 @@ class Transport:
 
 
 class Handshake:
-    """Decides each upgrade request; counts failures for the throttle."""
+    """Decides each upgrade request; counts failures for the throttle.
+
+    Failures count against the station's address and, for a known station, its id. Only a throttled address is
+    refused unchecked. A throttled id is refused only after its credentials were checked and found wrong (429
+    instead of 401), so others' failures never lock out the right password or certificate from an address that
+    has not failed, while guessing one id from many addresses stays throttled. Such a refusal counts against the
+    address, not the id (refusals while throttled do not extend a cool-down): else, once an id is throttled, one
+    address could guess on without limit and learn the password from a 101. A (station id, address) key would
+    add nothing: it never counts more failures than its address does. Unknown ids count against the address
+    only: they have no credentials to guard, and their keys would only crowd the throttle's bounded table.
+    """
 
     def __init__(self, config: Config, store: Store, throttle: Throttle) -> None:
         self.config = config
@@ -75,13 +87,13 @@ class Handshake:
         cs_id = station_id(environ.get("PATH_INFO", ""))
         if cs_id is None:
             return Refusal(404, "no such path; stations connect to /ws/{csId}")
-        if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_UPGRADE", "").lower() != "websocket":
-            return Refusal(400, "not a WebSocket handshake")
+        malformed = upgrade_problem(environ)
+        if malformed is not None:
+            return malformed
         transport = self.transport(environ, sock, peer_address)
-        wait = self.throttle.retry_after(f"address {transport.address}", f"station {cs_id}")
+        wait = self.throttle.retry_after(address_key(transport.address))
         if wait is not None:
-            StationLog(log, {"cs_id": cs_id}).warning("handshake from %s throttled (%d s)", transport.address, wait)
-            return Refusal(429, "too many failed attempts; retry later", (("Retry-After", str(wait)),))
+            return self._throttled(cs_id, transport, wait)
         if live_connections >= self.config.max_connections:
             return Refusal(503, "connection limit reached", (("Retry-After", "30"),))
         station = stations.get_station(self.store, cs_id)
@@ -89,7 +101,7 @@ class Handshake:
             return self._fail(cs_id, transport, Refusal(404, f"unknown station {cs_id!r}"), known=False)
         refusal = self._check_credentials(environ, cs_id, station, transport)
         if refusal is not None:
-            return self._fail(cs_id, transport, refusal, known=True)
+            return self._wrong_credentials(cs_id, transport, refusal)
         credentials = (station["security_profile"], station["password_hash"], station["invalid_username_allowed"])
         return Admission(cs_id, transport.address, choose_subprotocol(environ), credentials)
 
@@ -125,8 +137,19 @@ class Handshake:
         reason = "missing Basic credentials" if not header else "wrong Basic credentials"
         return Refusal(401, reason, (("WWW-Authenticate", 'Basic realm="OCPP"'),))
 
+    def _wrong_credentials(self, cs_id: str, transport: Transport, refusal: Refusal) -> Refusal:
+        wait = self.throttle.retry_after(station_key(cs_id))
+        if wait is None:
+            return self._fail(cs_id, transport, refusal, known=True)
+        self.throttle.fail(address_key(transport.address))
+        return self._throttled(cs_id, transport, wait)
+
+    def _throttled(self, cs_id: str, transport: Transport, wait: int) -> Refusal:
+        StationLog(log, {"cs_id": cs_id}).warning("handshake from %s throttled (%d s)", transport.address, wait)
+        return Refusal(429, "too many failed attempts; retry later", (("Retry-After", str(wait)),))
+
     def _fail(self, cs_id: str, transport: Transport, refusal: Refusal, known: bool) -> Refusal:
-        self.throttle.fail(f"address {transport.address}", f"station {cs_id}")
+        self.throttle.fail(address_key(transport.address), *([station_key(cs_id)] if known else []))
         AUTH_FAILURES.labels(str(refusal.status)).inc()
         StationLog(log, {"cs_id": cs_id}).warning(
             "handshake from %s refused: %d %s", transport.address, refusal.status, refusal.reason
@@ -135,6 +158,41 @@ class Handshake:
             tech_info = f"{refusal.status} {refusal.reason} from {transport.address}"[:255]
             add_security_event(self.store, cs_id, "FailedToAuthenticateAtCsms", utc_now_iso(), tech_info, source="csms")
         return refusal
+
+
+def address_key(address: str) -> str:
+    return f"address {address}"
+
+
+def station_key(cs_id: str) -> str:
+    return f"station {cs_id}"
+
+
+def upgrade_problem(environ: dict) -> Refusal | None:
+    """400 (426 for the version, RFC 6455 §4.2.2) for a request that is no WebSocket opening handshake.
+
+    At least as strict as wsproto, which checks again at the upgrade and can only drop the connection there.
+    """
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_UPGRADE", "").lower() != "websocket":
+        return Refusal(400, "not a WebSocket handshake")
+    if "upgrade" not in {token.strip().lower() for token in environ.get("HTTP_CONNECTION", "").split(",")}:
+        return Refusal(400, "not a WebSocket handshake: no Connection: Upgrade")
+    if not environ.get("HTTP_HOST"):
+        return Refusal(400, "not a WebSocket handshake: no Host")
+    if environ.get("HTTP_SEC_WEBSOCKET_VERSION") != WEBSOCKET_VERSION:
+        supported = (("Sec-WebSocket-Version", WEBSOCKET_VERSION),)
+        return Refusal(426, f"WebSocket version {WEBSOCKET_VERSION} only", supported)
+    if not is_websocket_key(environ.get("HTTP_SEC_WEBSOCKET_KEY", "")):
+        return Refusal(400, "Sec-WebSocket-Key is not the base64 of 16 bytes")
+    return None
+
+
+def is_websocket_key(key: str) -> bool:
+    """RFC 6455 §4.1: the key is 16 random bytes, base64-encoded."""
+    try:
+        return len(base64.b64decode(key, validate=True)) == 16
+    except ValueError:  # binascii.Error
+        return False
 
 
 def station_id(path: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Failed handshakes counted per address and per station id; past the limit, refused for a cool-down."""
+"""Failed handshakes counted per key (an address, a station id); past the limit, a key is throttled for a cool-down."""
 from __future__ import annotations
 
 import math
@@ -11,8 +11,9 @@ MAX_KEYS = 100_000  # bound the memory an address-spraying attacker can make us 
 class Throttle:
     """`limit` failures within `window` seconds throttle a key until the oldest of them leaves the window.
 
-    So a key is refused for at most `window` seconds after its last failure, and refusals while throttled are
-    not failures (they neither extend nor renew the cool-down).
+    So a key is throttled for at most `window` seconds after its last failure. What a throttled key means, and
+    which keys a refusal counts against, is the caller's (gateway.handshake.Handshake); a refusal it does not
+    count neither extends nor renews the cool-down.
     """
 
     def __init__(self, limit: int, window: float) -> None:

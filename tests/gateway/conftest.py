@@ -86,6 +86,46 @@ def gateway_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
     server.stop()
 
 
+THROTTLE_WINDOW = 4  # seconds: short, so a cool-down can be watched ending
+
+
+@pytest.fixture(scope="module")
+def proxied_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server that throttles after 5 failures and believes proxy headers from 127.0.0.1 (so tests pick addresses)."""
+    env = {
+        "CSMS_AUTH_FAILURE_LIMIT": "5",
+        "CSMS_AUTH_FAILURE_WINDOW": str(THROTTLE_WINDOW),
+        "CSMS_TRUSTED_PROXIES": "127.0.0.1",
+        "CSMS_ORG_NAME": "ACME",
+    }
+    server = start_server(tmp_path_factory.mktemp("proxied"), env)
+    yield server
+    server.stop()
+
+
+def via(address: str, **headers: str) -> dict[str, str]:
+    """Headers a TLS-terminating proxy adds for a client at `address`."""
+    return {"X-Forwarded-For": address} | {name.replace("_", "-"): value for name, value in headers.items()}
+
+
+def via_certificate(address: str, cert_hash: str, verified: str = "true") -> dict[str, str]:
+    """Headers a TLS-terminating proxy adds for a client at `address` that presented the certificate `cert_hash`."""
+    return via(
+        address, X_Forwarded_Proto="https", X_Client_Cert_Present="true", X_Client_Cert_Chain_Verified=verified,
+        X_Client_Cert_Hash=cert_hash.replace("-", "+").replace("_", "/") + "=",  # the other base64 alphabet, padded
+    )
+
+
+def store_certificate(server: LiveServer, issued) -> str:
+    """Put an issued certificate into the certificates table; returns its table hash."""
+    with connect(server) as db:
+        db.execute(
+            "INSERT INTO certificates (hash, pem, subject, created_at) VALUES (?, ?, ?, '')",
+            [issued.table_hash(), issued.pem().decode(), issued.certificate.subject.rfc4514_string()],
+        )
+    return issued.table_hash()
+
+
 _ids = itertools.count(1)
 
 
