@@ -16,14 +16,15 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 import storage
 from api import errors
 from config import Config
+from pki.local_ca import LocalCA, open_ca
 from metrics import HTTP_REQUESTS
 
 OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def create_app(config: Config, store: storage.Store | None = None) -> Flask:
-    """The management API app (API, docs, health, metrics). Opens no listening sockets."""
+def create_app(config: Config, store: storage.Store | None = None, ca: LocalCA | None = None) -> Flask:
+    """The management API app (API, docs, health, metrics, OCSP). Opens no listening sockets."""
     app = Flask(__name__)
     # A certificate hash in the standard base64 alphabet may hold "//" or start with "/": werkzeug would
     # answer such a path with a 308 to the merged path instead of routing it.
@@ -39,6 +40,7 @@ def create_app(config: Config, store: storage.Store | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         CSMS_CONFIG=config,
     )
+    app.extensions["csms_ca"] = ca or open_ca(config)
     storage.init_app(app, store or storage.Store(config.db_path))
     errors.init_errors(app)
     api = errors.Api(app)
@@ -50,12 +52,14 @@ def create_app(config: Config, store: storage.Store | None = None) -> Flask:
 
 def _register_blueprints(app: Flask, api: errors.Api) -> None:
     from api import BLUEPRINTS
+    from api.pki import ocsp_blp
     from api.certificates import HashConverter
 
     app.url_map.converters["certificate_hash"] = HashConverter
     api.register_converter(HashConverter, lambda converter: {"type": "string"})
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix="/api/v0")
+    app.register_blueprint(ocsp_blp)
 
 
 def _register_hooks(app: Flask, config: Config) -> None:

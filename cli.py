@@ -34,3 +34,17 @@ def encode_password(password: str) -> None:
     from storage.stations import password_hash
 
     click.echo(password_hash(password))
+
+
+@main.command("ca-certificate")
+def ca_certificate() -> None:
+    """Print the local CA's root certificate (PEM), created on first use; install it on stations that connect
+    over wss (files from CSMS_PKI_DIR, default `<database name>-pki` beside CSMS_DB)."""
+    from pki.authority import pem
+    from pki.local_ca import open_ca
+
+    try:
+        config = Config.from_env()
+        click.echo(pem(open_ca(config).root.certificate), nl=False)
+    except (ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from error

@@ -47,6 +47,21 @@ class Config:
     boot_pending_while_provisioning: bool = False  # answer BootNotification Pending while provisioning commands wait
     boot_pending_interval: int = 10  # seconds a Pending station waits before it boots again
     price_per_kwh: float = 0.55  # totalCost of an ended 2.0.1 transaction, per kWh (the original's price)
+    public_host: str | None = None  # the host name stations use: in the local CA's server certificate
+    pki_dir: Path | None = None  # the local CA's files; default: `<database name>-pki` beside the database file
+    ca_cert: str | None = None  # a root certificate (PEM) of the operator's to sign our sub-CAs with...
+    ca_key: str | None = None  # ...and its private key
+    csr_check_subject: bool = True  # CN = station id (and O = org_name) in CSRs; off for OCTT, which sends no O
+    certificate_days: int = 365  # validity of station and V2G certificates we issue
+    ocsp_timeout: float = 5.0  # seconds to wait for an external OCSP responder
+    contract_provider: str = "none"  # Get15118EVCertificate: none, local (our contract sub-CA) or http
+    contract_provider_url: str | None = None  # the http provider's endpoint...
+    contract_provider_token: str | None = None  # ...and its bearer token
+
+    @property
+    def pki_directory(self) -> Path:
+        """Where the local CA keeps its files."""
+        return self.pki_dir or self.db_path.resolve().with_name(f"{self.db_path.stem}-pki")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -65,7 +80,7 @@ class Config:
 def _convert(name: str, type_name: object, raw: str) -> object:
     kind = str(type_name)
     try:
-        if name == "db_path":
+        if name in ("db_path", "pki_dir"):
             return Path(raw)
         if kind.startswith("tuple"):
             return tuple(part.strip() for part in raw.split(",") if part.strip())

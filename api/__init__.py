@@ -4,8 +4,11 @@ from __future__ import annotations
 from api import (
     certificates,
     commands,
+    local_lists,
     locations,
     parties,
+    pki,
+    reservations,
     station_commands,
     station_reports,
     stations,
@@ -17,6 +20,7 @@ from api.errors import Blueprint
 BLUEPRINTS: list[Blueprint] = [
     module.blp
     for module in (
-        stations, commands, station_commands, station_reports, tokens, certificates, parties, locations, transactions
+        stations, commands, station_commands, station_reports, reservations, local_lists, tokens, certificates, pki,
+        parties, locations, transactions,
     )
 ]

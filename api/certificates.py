@@ -11,7 +11,8 @@ from flask_smorest import abort
 import storage
 from api.errors import Blueprint
 from api.responses import empty
-from schemas.certificates import CertificateSchema, certificate_hash, normalise_hash, parse_certificate
+from pki.fingerprints import certificate_hash
+from schemas.certificates import CertificateSchema, normalise_hash, parse_certificate
 from schemas.common import StatusSchema
 from storage import certificates
 

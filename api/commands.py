@@ -13,7 +13,8 @@ from api.errors import Blueprint
 from api.responses import empty
 from api.stations import require_station
 from protocol.secrets import split_secrets
-from schemas.certificates import certificate_id, parse_certificate
+from pki.fingerprints import certificate_id
+from schemas.certificates import parse_certificate
 from schemas.charging_profiles import ProfileError, build_request, check_expressible_in_16
 from schemas.commands import (
     ChargeStationInstallCertificatesSchema,

@@ -1,4 +1,5 @@
-"""Run the benchmark: `python -m bench [--stations N] [--idle M] [--duration S] [--rate R] [--repeat K]` (loopback only)."""
+"""Run the benchmark: `python -m bench [--stations N] [--idle M] [--duration S] [--rate R] [--repeat K] [--only api-reads]`
+(loopback only)."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password"
 LOAD_PROCESSES = 2
+# The API rows' transaction: two days of a 10-measurand meter every 10 s, on a station of its own.
+API_STATION, API_TRANSACTION, API_VALUES = "BENCH-API", "BENCH-API-1", 150_000
+API_READS_TARGET = 1.5  # Heartbeat p99 with the API client / without, at most
 
 
 @dataclass
@@ -80,6 +84,29 @@ def register_stations(db_path: Path, count: int) -> None:
         for i in range(count)
     ]
     store.write(lambda db: db["stations"].insert_all(rows))
+    store.close()
+
+
+def add_big_transaction(db_path: Path) -> None:
+    """The API rows' station and transaction with API_VALUES meter values, written straight into the database (as the
+    handlers would have stored them)."""
+    sys.path.insert(0, str(ROOT))
+    from storage import Store, utc_now_iso
+    from storage.meter_values import insert_meter_values
+
+    now = utc_now_iso()
+    samples = [{"timestamp": now, "value": str(n), "value_number": float(n), "context": "Sample.Periodic",
+                "measurand": "Energy.Active.Import.Register", "unit": "Wh"} for n in range(API_VALUES)]
+
+    def job(db) -> None:
+        db["stations"].insert({"id": API_STATION, "security_profile": 0, "invalid_username_allowed": 0,
+                               "created_at": now, "updated_at": now})
+        db["transactions"].insert({"cs_id": API_STATION, "transaction_id": API_TRANSACTION, "evse_id": 1,
+                                   "connector_id": 1, "status": "active", "started_at": now, "meter_start": 0})
+        insert_meter_values(db, API_STATION, samples, 1, 1, API_TRANSACTION)
+
+    store = Store(db_path)
+    store.write(job)
     store.close()
 
 
@@ -256,6 +283,47 @@ def throughput_rows(workdir: Path, stations: int, duration: float, rate: float, 
                 process.stop()
 
 
+def start_api_reader(server: Process) -> subprocess.Popen:
+    """bench/api_reads.py looping over the big transaction's detail and pages; returns once it has its first answers."""
+    api_url = server.wait_for(r"^listening api (\S+)$").group(1).replace("0.0.0.0", "127.0.0.1")
+    args = [sys.executable, "-m", "bench.api_reads", "--url", api_url, "--transaction", API_TRANSACTION,
+            "--values", str(API_VALUES)]
+    reader = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    CLIENTS.append(reader)
+    assert reader.stdout is not None
+    if (line := reader.stdout.readline().strip()) != "READY":
+        raise RuntimeError(f"API reader failed: {line!r}")
+    return reader
+
+
+def api_read_rows(workdir: Path, stations: int, duration: float, rate: float) -> list[Row]:
+    """Heartbeats at a fixed rate, alone and then while an API client loops over a big transaction's detail and meter
+    value pages (GETs back to back, one connection), on one server."""
+    server, url = start_csms(workdir, compression=False)
+    try:
+        name = f"CSMS Heartbeat, {rate:.0f} msg/s"
+        quiet = run_load(url, stations, duration, rate, True, server, f"{name}, API idle")
+        reader = start_api_reader(server)
+        busy = run_load(url, stations, duration, rate, True, server, f"{name}, API client looping over big reads")
+        out, _ = reader.communicate("stop\n", timeout=120)
+        reads = json.loads(out.splitlines()[-1])
+        busy.note = (f"API client during the Heartbeat run: {reads['requests'] / reads['seconds']:,.1f} GETs/s "
+                     f"({reads['megabytes'] / reads['seconds']:,.1f} MB/s; transaction detail and meterValues pages of "
+                     f"1,000 of {API_VALUES:,} values, in turns), p50 {reads['p50_ms']:.1f} ms, p99 "
+                     f"{reads['p99_ms']:.1f} ms, slowest {reads['slowest_ms']:.1f} ms")
+        return [quiet, busy]
+    finally:
+        kill_clients()
+        server.stop()
+
+
+def print_api_read_ratio(quiet: Row, busy: Row) -> None:
+    ratio = (busy.p99_ms or 0) / (quiet.p99_ms or 1)
+    print("\nAPI reads (same server, same fixed Heartbeat rate, back to back):")
+    print(f"- Heartbeat p99 while the API client reads / without: {busy.p99_ms:.2f} / {quiet.p99_ms:.2f} ms = "
+          f"{ratio:.2f}x (target <= {API_READS_TARGET}x)")
+
+
 def _rate(row: Row) -> float:
     return row.msg_per_s or 0.0
 
@@ -297,22 +365,30 @@ def main() -> None:
                         help="msg/s of the fixed-rate run")
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 2)),
                         help="full-speed runs of each server, best kept")
+    parser.add_argument("--only", choices=("api-reads",), help="run only these rows")
     args = parser.parse_args()
     started = time.monotonic()
+    best: dict[str, Row] = {}
+    idle: list[Row] = []
     try:
         with tempfile.TemporaryDirectory(prefix="csms-bench-") as tmp:
             workdir = Path(tmp)
-            register_stations(workdir / "bench.sqlite3", max(args.stations, args.idle))
-            best = throughput_rows(workdir, args.stations, args.duration, args.rate, args.repeat)
-            idle = [idle_row(workdir, args.idle, compression=True), idle_row(workdir, args.idle, compression=False)]
+            register_stations(workdir / "bench.sqlite3", args.stations if args.only else max(args.stations, args.idle))
+            add_big_transaction(workdir / "bench.sqlite3")
+            if not args.only:
+                best = throughput_rows(workdir, args.stations, args.duration, args.rate, args.repeat)
+                idle = [idle_row(workdir, args.idle, compression=True), idle_row(workdir, args.idle, compression=False)]
+            api_rows = api_read_rows(workdir, args.stations, args.duration, args.rate)
     finally:
         kill_clients()
     order = ["echo heartbeat", "csms heartbeat", "reference heartbeat", "fixed", "echo meter16", "csms meter16",
              "reference meter16", "echo txevent201", "csms txevent201"]
-    rows = [best[key] for key in order] + idle
+    rows = [best[key] for key in order if key in best] + api_rows + idle
     print_table(rows)
-    print_ratios(best)
-    print("\nPersisted (best runs, counted in the SQLite files after the run):")
+    if best:
+        print_ratios(best)
+    print_api_read_ratio(*api_rows)
+    print("\nNotes (persisted rows counted in the SQLite files after the best runs; the API client's own figures):")
     for row in rows:
         if row.note:
             print(f"- {row.note}")

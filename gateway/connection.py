@@ -17,6 +17,7 @@ from config import Config
 from gateway.registry import Hooks, Registry
 from gateway.websocket import WebSocket, WebSocketClosed
 from handlers.routing import CallContext, Routes
+from pki.local_ca import LocalCA
 from protocol import frames
 from protocol.errors import trimmed
 from protocol.station_log import StationLog
@@ -77,6 +78,7 @@ class Connection:
         registry: Registry,
         hooks: Hooks,
         credentials: tuple = (),
+        ca: LocalCA | None = None,
     ) -> None:
         self.cs_id = cs_id
         self.ocpp_version = ocpp_version
@@ -88,6 +90,7 @@ class Connection:
         self.log = StationLog(log, {"cs_id": cs_id})
         self._store, self._config, self._routes = store, config, routes
         self._registry, self._hooks = registry, hooks
+        self._ca = ca
         self._call_lock = Semaphore()
         self._pending: _Pending | None = None
         self._late: _Pending | None = None
@@ -190,7 +193,7 @@ class Connection:
         assert frame.action is not None
         ctx = CallContext(
             cs_id=self.cs_id, message_id=frame.message_id, action=frame.action, ocpp_version=self.ocpp_version,
-            store=self._store, config=self._config, log=self.log, extra={"connection": self},
+            store=self._store, config=self._config, log=self.log, ca=self._ca, extra={"connection": self},
         )
         result: dict | None = None
         started, outcome = time.perf_counter(), "result"

@@ -16,7 +16,8 @@ from gateway import auth, tls
 from gateway.throttle import Throttle
 from protocol.station_log import StationLog
 from protocol.versions import PREFERENCE, SUBPROTOCOLS
-from storage import Store, certificates, stations, utc_now_iso
+from pki.fingerprints import serial_hex
+from storage import Store, certificates, issued_certificates, stations, utc_now_iso
 from storage.security_events import add_security_event
 
 log = logging.getLogger(__name__)
@@ -130,12 +131,20 @@ class Handshake:
             return Refusal(401, f"security profile {profile} connects over {wanted}")
         if profile == 2:
             problem = auth.certificate_problem(transport.certificate, cs_id, self.config.org_name)
+            if problem is None and self._is_revoked(transport.certificate):
+                problem = "the certificate was revoked"
             return Refusal(401, problem) if problem else None
         header = environ.get("HTTP_AUTHORIZATION")
         if auth.basic_auth_ok(header, cs_id, station["password_hash"], bool(station["invalid_username_allowed"])):
             return None
         reason = "missing Basic credentials" if not header else "wrong Basic credentials"
         return Refusal(401, reason, (("WWW-Authenticate", 'Basic realm="OCPP"'),))
+
+    def _is_revoked(self, certificate: x509.Certificate | None) -> bool:
+        """Whether our CA issued this certificate and has revoked it since."""
+        if certificate is None:
+            return False
+        return issued_certificates.revocation(self.store, serial_hex(certificate))[1] is not None
 
     def _wrong_credentials(self, cs_id: str, transport: Transport, refusal: Refusal) -> Refusal:
         wait = self.throttle.retry_after(station_key(cs_id))

@@ -15,6 +15,7 @@ from gateway.handshake import Admission, Handshake, Refusal
 from gateway.registry import Hooks, Registry
 from gateway.throttle import Throttle
 from gateway.websocket import WebSocket, WebSocketClosed
+from pki.local_ca import LocalCA
 from protocol.station_log import StationLog
 from storage import Store, station_runtime, utc_now_iso
 from storage.security_events import add_security_event
@@ -33,8 +34,9 @@ WATCH_ANYWAY = 5.0  # and every few seconds regardless, for writes by another pr
 class Gateway:
     """State shared by the ws and wss listeners of this process."""
 
-    def __init__(self, config: Config, store: Store, registry: Registry, hooks: Hooks) -> None:
+    def __init__(self, config: Config, store: Store, registry: Registry, hooks: Hooks, ca: LocalCA) -> None:
         self.config = config
+        self.ca = ca
         self.store = store
         self.registry = registry
         self.hooks = hooks
@@ -85,6 +87,7 @@ class Gateway:
         connection = Connection(
             admission.cs_id, version, ws, admission.address, store=self.store, config=self.config,
             routes=handlers.ROUTES[version], registry=self.registry, hooks=self.hooks, credentials=admission.credentials,
+            ca=self.ca,
         )
         old = self.registry.add(connection)
         if old is not None:

@@ -81,11 +81,10 @@ def _no_application(environ: dict, start_response) -> list[bytes]:  # pragma: no
 
 
 def build_servers(gateway: Gateway) -> list[tuple[str, str, GatewayServer]]:
-    """(name, scheme, server) for ws, and for wss when a certificate is configured."""
+    """(name, scheme, server) for ws and wss (with CSMS_TLS_CERT, or a certificate from the local CA)."""
     config = gateway.config
     servers = [("ws", "ws", GatewayServer((config.ws_host, config.ws_port), gateway))]
-    context = tls.server_context(config)
-    if context is not None:
-        wss = GatewayServer((config.ws_host, config.wss_port), gateway, ssl_context=context, do_handshake_on_connect=False)
-        servers.append(("wss", "wss", wss))
+    context = tls.server_context(config, gateway.ca)
+    wss = GatewayServer((config.ws_host, config.wss_port), gateway, ssl_context=context, do_handshake_on_connect=False)
+    servers.append(("wss", "wss", wss))
     return servers

@@ -9,6 +9,7 @@ from ocpp.exceptions import InternalError, NotImplementedError as OcppNotImpleme
 from ocpp.messages import MessageType
 
 from config import Config
+from pki.local_ca import LocalCA
 from protocol.errors import trimmed
 from protocol.validation import known_actions, validate
 from storage import Store
@@ -25,6 +26,7 @@ class CallContext:
     store: Store
     config: Config
     log: logging.LoggerAdapter
+    ca: LocalCA | None = None  # the local CA: signs CSRs, answers OCSP
     extra: dict[str, Any] = field(default_factory=dict)
 
 

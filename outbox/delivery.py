@@ -13,14 +13,15 @@ from ocpp.messages import MessageType
 
 from config import Config
 from metrics import COMMANDS
-from outbox import results
+from outbox import effects, results
 from outbox.plan import PlannedCall, plan_calls
 from protocol.errors import NotExpressible
+from protocol.local_lists import LocalListState
 from protocol.secrets import mask_payload
 from protocol.station_log import StationLog
 from protocol.validation import validate
 from protocol.versions import message_family
-from storage import certificates, station_settings, stations, transactions_v16
+from storage import certificates, local_lists, station_settings, stations, transactions_v16
 from storage import commands as rows
 from storage import utc_now_iso
 from storage.database import Store
@@ -87,13 +88,10 @@ class Delivery:
 
     def accept_late(self, command: dict[str, Any], reply: Reply) -> None:
         """Finish a single-call command with an answer that arrived after its timeout."""
-        command = with_secrets(command)
-        try:
-            calls = self._plan(command, {})
-        except NotExpressible:
-            return
-        if command["operation"] == "reconfigure" or len(calls) != 1:
+        if command["operation"] == "reconfigure" or not command.get("action"):
             return  # settings are resent key by key; a late answer for one of them is only logged
+        # The call as it went out (planning it again could give another local list).
+        calls = [PlannedCall(command["action"], command.get("request") or {})]
         if reply.kind == "error":
             self._failed_call(command, calls[0], reply)
         elif reply.kind == "result":
@@ -104,13 +102,23 @@ class Delivery:
         pending = None
         if command["operation"] == "reconfigure":
             pending = {name: value for name, value in command["params"].items() if name not in answered}
-        calls = plan_calls(command, self.version, pending, connector_of_transaction=self._connector_of)
+        calls = plan_calls(
+            command, self.version, pending, connector_of_transaction=self._connector_of, local_list_of=self._local_list_of
+        )
+        operation = command["operation"]
+        if operation == "sendLocalList" and calls[0].payload["updateType"] != command["params"]["updateType"]:
+            self.log.info("command %s: Differential sent as a Full list: the station's list is not the one we know",
+                          command["id"])
         for call in calls:
             try:
                 validate(MessageType.Call, call.action, call.payload, self.version)
             except OCPPError as error:  # our own payload is wrong for this version: fail, never send it
                 raise NotExpressible(f"{call.action} for OCPP {self.version}: {error.description}") from error
         return calls
+
+    def _local_list_of(self, uids: list[str] | None) -> LocalListState:
+        known = local_lists.get_local_list(self.store, self.cs_id)
+        return LocalListState.of(known, local_lists.listable_tokens(self.store, uids))
 
     def _connector_of(self, transaction_id: str) -> int | None:
         row = transactions_v16.get_own_transaction(self.store, self.cs_id, transaction_id)
@@ -128,6 +136,8 @@ class Delivery:
 
     # -- outcomes ------------------------------------------------------------------------------------
     def _finish(self, command: dict[str, Any], status: str, response: Any, follow_up: Any = None) -> None:
+        if status == "failed":
+            follow_up = effects.after_failure(command["id"], follow_up)
         rows.finish(self.store, command["id"], status, response, follow_up)
         operation = command["operation"]
         COMMANDS.labels(command["params"]["action"] if operation == "call" else operation, status).inc()
@@ -178,7 +188,8 @@ class Delivery:
                 return
             self._finish(command, "completed", response, lambda db: certificates.save_certificate_status(db, self.cs_id, command["id"], status))
             return
-        self._finish(command, "completed", response)
+        answer = effects.Answer(self.cs_id, command["id"], self.version, calls[-1].payload, replies[-1])
+        self._finish(command, "completed", response, effects.after_answer(calls[-1].action, answer))
 
     def _finish_reconfigure(self, command: dict[str, Any], statuses: dict[str, str]) -> None:
         password = results.accepted_password(self.version, command["params"], statuses)

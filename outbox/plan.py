@@ -1,4 +1,5 @@
-"""What OCPP calls a queued command becomes for the station's version: the seed's operations resolved at send time."""
+"""What OCPP calls a queued command becomes for the station's version: the seed's operations and local lists resolved
+at send time."""
 from __future__ import annotations
 
 import json
@@ -7,6 +8,7 @@ from typing import Any, Callable
 
 from protocol.charging_profiles import to_ocpp16
 from protocol.errors import NotExpressible
+from protocol.local_lists import LocalListState, send_local_list
 from protocol.settings import PASSWORD_SETTINGS, check_setting_16, parse_variable_name
 from protocol.versions import OCA_PNC_VENDOR
 
@@ -61,6 +63,16 @@ def _trigger(version: str, trigger: str) -> PlannedCall:
     return _oca("TriggerMessage", {"requestedMessage": trigger})
 
 
+def _certificate_signed(version: str, params: dict[str, Any]) -> PlannedCall:
+    """The chain our CA issued: 2.0.1 CertificateSigned; 1.6 its own form for the charge point certificate (the
+    Security Whitepaper knows no other), OCA DataTransfer (the 2.0.1 payload) for a V2G certificate."""
+    if version != "1.6":
+        return PlannedCall("CertificateSigned", params)
+    if params.get("certificateType") == "V2GCertificate":
+        return _oca("CertificateSigned", params)
+    return PlannedCall("CertificateSigned", {"certificateChain": params["certificateChain"]})
+
+
 def _install_certificate(version: str, certificate_type: str, pem: str, variant: str | None) -> PlannedCall:
     if version != "1.6":
         return PlannedCall("InstallCertificate", {"certificateType": _ROOT_TYPES_201[certificate_type], "certificate": pem})
@@ -75,10 +87,12 @@ def plan_calls(
     pending_settings: dict[str, str] | None = None,
     batch_size: int = 50,
     connector_of_transaction: Callable[[str], int | None] = lambda _: None,
+    local_list_of: Callable[[list[str] | None], LocalListState] | None = None,
 ) -> list[PlannedCall]:
     """The calls that carry `command` to a station of `version`; raises NotExpressible when none can.
 
-    `pending_settings` are the reconfigure names still unanswered (a retried command resends only those).
+    `pending_settings` are the reconfigure names still unanswered (a retried command resends only those);
+    `local_list_of(uids)` is the station's local list now, with the stored tokens of `uids` (None: all).
     """
     operation, params = command["operation"], command.get("params") or {}
     if operation == "reconfigure":
@@ -91,6 +105,12 @@ def plan_calls(
         if version == "1.6":
             return [PlannedCall("SetChargingProfile", to_ocpp16(params, connector_of_transaction))]
         return [PlannedCall("SetChargingProfile", params)]
+    if operation == "certificateSigned":
+        return [_certificate_signed(version, params)]
+    if operation == "sendLocalList":
+        if local_list_of is None:
+            raise NotExpressible("sendLocalList needs the station's local list")
+        return [PlannedCall("SendLocalList", send_local_list(version, params, local_list_of(params.get("tokens"))))]
     if operation == "call":
         return [PlannedCall(params["action"], params["payload"])]
     raise NotExpressible(f"unknown operation {operation!r}")

@@ -1,4 +1,5 @@
-"""The outbox: one delivery loop per ready station, woken after commits, plus restart recovery and expiry."""
+"""The outbox: one delivery loop per ready station, woken after commits, plus restart recovery and expiry (of
+commands and reservations)."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +10,7 @@ from typing import Any
 from config import Config
 from outbox.delivery import Delivery, Reply, StationLink, seconds_until_due
 from storage import commands as rows
+from storage import reservations
 from storage.database import Store
 
 log = logging.getLogger(__name__)
@@ -153,6 +155,9 @@ class Outbox:
                 expired = rows.expire_old(self.store, self.config.command_ttl)
                 if expired:
                     log.info("outbox: %d commands expired", expired)
+                ended = reservations.expire_due(self.store)  # the API already shows them ended
+                if ended:
+                    log.info("outbox: %d reservations expired or failed", ended)
             except Exception:
                 log.exception("outbox: sweep failed")
             time.sleep(SWEEP_SECONDS)

@@ -24,6 +24,20 @@ def checked_csr(
     """
     if certificate_type not in STATION_TYPES:
         raise CsrRefused(f"a station may not ask for a {certificate_type[:40]}")
+    csr = _verified(text)
+    if check_subject:
+        _check_subject(csr.subject, cs_id, org_name)
+    return csr
+
+
+def checked_contract_csr(text: str, emaid: str) -> x509.CertificateSigningRequest:
+    """The parsed CSR of an EV's contract certificate when it may be signed: CN = the eMAID (ISO 15118-2)."""
+    csr = _verified(text)
+    _check_subject(csr.subject, emaid, None, "the eMAID")
+    return csr
+
+
+def _verified(text: str) -> x509.CertificateSigningRequest:
     csr = _parsed(text)
     try:
         key, signed = csr.public_key(), csr.is_signature_valid
@@ -32,8 +46,6 @@ def checked_csr(
     _check_key(key)
     if not signed:
         raise CsrRefused("the CSR's signature does not verify")
-    if check_subject:
-        _check_subject(csr.subject, cs_id, org_name)
     return csr
 
 
@@ -63,10 +75,10 @@ def _check_key(key: object) -> None:
     raise CsrRefused(f"a {type(key).__name__.removeprefix('_')} key is neither RSA nor EC")
 
 
-def _check_subject(subject: x509.Name, cs_id: str, org_name: str | None) -> None:
+def _check_subject(subject: x509.Name, cs_id: str, org_name: str | None, what: str = "the station id") -> None:
     common_names = [str(attribute.value) for attribute in subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
     if common_names != [cs_id]:
-        raise CsrRefused(f"the CSR's CN {common_names!r:.80} is not the station id {cs_id!r}")
+        raise CsrRefused(f"the CSR's CN {common_names!r:.80} is not {what} {cs_id!r}")
     if org_name is not None:
         organisations = [str(attribute.value) for attribute in subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
         if organisations != [org_name]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pki.authority import (
     Authority,
     load_certificate,
     load_private_key,
     name,
+    pem,
     new_key,
     now,
     write_certificate,
@@ -28,15 +31,19 @@ SUB_CAS = {  # file stem → the common name of the sub-CA
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class LocalCA:
-    """The root and its sub-CAs. Station certificates come from `stations`, V2G (SECC) ones from `v2g`."""
+    """The root and its sub-CAs. Station certificates come from `stations`, V2G (SECC) ones from `v2g`.
+
+    `ocsp_url` is our responder's address, put in every certificate issued; known once the API listens.
+    """
 
     root: Authority
     stations: Authority
     v2g: Authority
     contracts: Authority
     directory: Path
+    ocsp_url: str | None = None
 
     def issuer_of(self, certificate_type: str) -> Authority:
         """The sub-CA that signs a CSR of this OCPP certificate type."""
@@ -45,18 +52,33 @@ class LocalCA:
     def authorities(self) -> tuple[Authority, ...]:
         return (self.root, self.stations, self.v2g, self.contracts)
 
-    def server_certificate(self, hosts: list[str]) -> tuple[Path, Path]:
-        """Files of a TLS server certificate for `hosts` signed by the root (reissued when missing, expiring
-        within a day, or for other hosts); returns (certificate with its chain, key)."""
-        cert_path, key_path = self.directory / "server.pem", self.directory / "server.key"
+    def trusted_pem(self) -> str:
+        """The root and the sub-CAs that sign client certificates: what a TLS server verifies stations against."""
+        return "".join(pem(authority.certificate) for authority in (self.root, self.stations, self.v2g))
+
+    def server_certificates(self, hosts: list[str]) -> list[tuple[Path, Path]]:
+        """Files of TLS server certificates for `hosts` signed by the root, an ECDSA and an RSA one (OCPP asks for
+        cipher suites of both kinds); each reissued when missing, expiring within a day, or for other hosts.
+        Returns (certificate, key) pairs."""
+        return [self._server_certificate(hosts, kind) for kind in ("ec", "rsa")]
+
+    def _server_certificate(self, hosts: list[str], kind: str) -> tuple[Path, Path]:
+        cert_path, key_path = self.directory / f"server-{kind}.pem", self.directory / f"server-{kind}.key"
         if cert_path.exists() and key_path.exists() and _serves(load_certificate(cert_path), self.root, hosts):
             return cert_path, key_path
-        key = new_key()
-        certificate = issue_leaf(self.root, name(hosts[0], _organisation(self.root)), key.public_key(), "Server",
-                                 SERVER_DAYS, hosts=hosts)
+        key = new_key() if kind == "ec" else rsa.generate_private_key(65537, 2048)
+        subject = name(hosts[0], _organisation(self.root))
+        certificate = issue_leaf(self.root, subject, key.public_key(), "Server", SERVER_DAYS, hosts=hosts)
         write_private_key(key_path, key)
         write_certificate(cert_path, certificate)
         return cert_path, key_path
+
+
+def open_ca(config: Any) -> LocalCA:
+    """The CA of a Config (`pki_directory`, `org_name`, `ca_cert`, `ca_key`)."""
+    root_certificate = Path(config.ca_cert) if config.ca_cert else None
+    root_key = Path(config.ca_key) if config.ca_key else None
+    return load_or_create(config.pki_directory, config.org_name, root_certificate, root_key)
 
 
 def load_or_create(

@@ -18,11 +18,8 @@ ALGORITHMS: dict[str, type[hashes.HashAlgorithm]] = {
 NEXT_UPDATE = datetime.timedelta(hours=1)
 
 
-@dataclass(frozen=True)
-class IssuedStatus:
-    """What the CA knows of one serial number it issued."""
-
-    revoked_at: datetime.datetime | None = None
+# What the CA knows of a serial number: (whether it issued it, when it revoked it as ISO 8601 text, or None).
+Revocation = tuple[bool, "str | None"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ def hash_data(certificate: x509.Certificate, issuer: x509.Certificate, algorithm
     return HashData(algorithm, name_hash.hex(), key_hash.hex(), format(certificate.serial_number, "x"))
 
 
-def respond(request_der: bytes, authorities: Iterable[Authority], lookup: Callable[[int], IssuedStatus | None]) -> bytes:
+def respond(request_der: bytes, authorities: Iterable[Authority], lookup: Callable[[int], Revocation]) -> bytes:
     """The DER OCSP response to a DER request about a certificate one of `authorities` issued.
 
     `lookup(serial)` tells what we issued; a serial we never issued is `unknown`, an issuer not ours `unauthorized`.
@@ -54,7 +51,7 @@ def respond(request_der: bytes, authorities: Iterable[Authority], lookup: Callab
     try:
         request = ocsp.load_der_ocsp_request(request_der)
     except ValueError:
-        return _unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+        return malformed()
     algorithm = request.hash_algorithm
     authority = next(
         (each for each in authorities
@@ -63,13 +60,14 @@ def respond(request_der: bytes, authorities: Iterable[Authority], lookup: Callab
     )  # fmt: skip
     if authority is None:
         return _unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED)
-    issued = lookup(request.serial_number)
-    if issued is None:
-        status, revoked_at = ocsp.OCSPCertStatus.UNKNOWN, None
-    elif issued.revoked_at is not None:
-        status, revoked_at = ocsp.OCSPCertStatus.REVOKED, issued.revoked_at
+    issued, revoked_text = lookup(request.serial_number)
+    revoked_at = _parse_time(revoked_text) if issued else None
+    if not issued:
+        status = ocsp.OCSPCertStatus.UNKNOWN
+    elif revoked_at is not None:
+        status = ocsp.OCSPCertStatus.REVOKED
     else:
-        status, revoked_at = ocsp.OCSPCertStatus.GOOD, None
+        status = ocsp.OCSPCertStatus.GOOD
     this_update = now()
     builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
         request.issuer_name_hash, request.issuer_key_hash, request.serial_number, algorithm, status,
@@ -79,6 +77,20 @@ def respond(request_der: bytes, authorities: Iterable[Authority], lookup: Callab
     if nonce is not None:
         builder = builder.add_extension(nonce, critical=False)
     return builder.sign(authority.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def is_unauthorized(response_der: bytes) -> bool:
+    """Whether a responder answered that it does not speak for the certificate's issuer."""
+    return ocsp.load_der_ocsp_response(response_der).response_status == ocsp.OCSPResponseStatus.UNAUTHORIZED
+
+
+def malformed() -> bytes:
+    """The answer to a request that is not one."""
+    return _unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+
+
+def _parse_time(text: str | None) -> datetime.datetime | None:
+    return None if text is None else datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def request_for(data: HashData) -> bytes:

@@ -20,8 +20,7 @@ from protocol.versions import VERSIONS, message_family
 
 Payload = dict[str, Any]
 Call = tuple[str, Payload]
-TokenLookup = Callable[[str], "dict[str, Any] | None"]
-Builder = Callable[[Payload, str, "TokenLookup | None"], Call]
+Builder = Callable[[Payload, str], Call]
 
 
 class TypedCallError(ValueError):
@@ -29,7 +28,7 @@ class TypedCallError(ValueError):
 
 
 class Operation(NamedTuple):
-    """A typed operation: what it does, and its builder (body, version, token look-up) → call."""
+    """A typed operation: what it does, and its builder (body, version) → call."""
 
     description: str
     build: Builder
@@ -81,7 +80,7 @@ def _id_token(value: str, token_type: str) -> Payload:
     return {"idToken": value, "type": token_type}
 
 
-def _reset(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _reset(body: Payload, version: str) -> Call:
     if version == "1.6":
         return "Reset", {"type": _RESET_16.get(body["type"], body["type"])}
     return "Reset", {"type": _RESET_201.get(body["type"], body["type"]), **_copy(body, "evseId")}
@@ -99,7 +98,7 @@ def _charging_profile_16(body: Payload) -> Payload:
     return {"chargingProfile": to_ocpp16(request, lambda _: None)["csChargingProfiles"]}
 
 
-def _remote_start(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _remote_start(body: Payload, version: str) -> Call:
     if "chargingProfile" in body:
         _check_start_profile(body["chargingProfile"])
     if version == "1.6":
@@ -109,7 +108,7 @@ def _remote_start(body: Payload, version: str, find_token: TokenLookup | None) -
     return "RequestStartTransaction", payload | _copy(body, "evseId", "chargingProfile")
 
 
-def _remote_stop(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _remote_stop(body: Payload, version: str) -> Call:
     transaction_id = str(body["transactionId"])
     if version == "2.0.1":
         return "RequestStopTransaction", {"transactionId": transaction_id}
@@ -118,13 +117,13 @@ def _remote_stop(body: Payload, version: str, find_token: TokenLookup | None) ->
     return "RemoteStopTransaction", {"transactionId": int(transaction_id)}
 
 
-def _change_availability(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _change_availability(body: Payload, version: str) -> Call:
     if version == "1.6":
         return "ChangeAvailability", {"connectorId": _connector_16(body), "type": body["operationalStatus"]}
     return "ChangeAvailability", {"operationalStatus": body["operationalStatus"], **_evse_201(body)}
 
 
-def _unlock_connector(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _unlock_connector(body: Payload, version: str) -> Call:
     if version == "1.6":
         return "UnlockConnector", {"connectorId": body["evseId"]}
     return "UnlockConnector", {"evseId": body["evseId"], "connectorId": body.get("connectorId", 1)}
@@ -138,7 +137,7 @@ def _variable_data(name: str) -> Payload:
     return {key: value for key, value in data.items() if key != "attributeValue"}
 
 
-def _get_configuration(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _get_configuration(body: Payload, version: str) -> Call:
     keys = body.get("keys") or []
     if version == "1.6":
         return "GetConfiguration", {"key": keys} if keys else {}
@@ -147,7 +146,7 @@ def _get_configuration(body: Payload, version: str, find_token: TokenLookup | No
     return "GetVariables", {"getVariableData": [_variable_data(str(name)) for name in keys]}
 
 
-def _get_base_report(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _get_base_report(body: Payload, version: str) -> Call:
     if version == "1.6":
         raise _not_16("GetBaseReport")
     return "GetBaseReport", {"requestId": _new_id(), "reportBase": body["reportBase"]}
@@ -155,30 +154,10 @@ def _get_base_report(body: Payload, version: str, find_token: TokenLookup | None
 
 def _fixed(action: str) -> Builder:
     """A builder for an action with the same empty payload in both versions."""
-    return lambda body, version, find_token: (action, {})
+    return lambda body, version: (action, {})
 
 
-def _local_list_entry(find_token: TokenLookup, uid: str, version: str) -> Payload:
-    token = find_token(uid)
-    if token is None:
-        raise TypedCallError(f"unknown token {uid!r}")
-    status, group = ("Accepted" if token.get("valid") else "Blocked"), token.get("group_id")
-    if version == "1.6":
-        return {"idTag": uid, "idTagInfo": {"status": status, **({"parentIdTag": group} if group else {})}}
-    info = {"status": status, **({"groupIdToken": _id_token(group, "Central")} if group else {})}
-    return {"idToken": _id_token(uid, "ISO14443"), "idTokenInfo": info}
-
-
-def _send_local_list(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
-    if find_token is None:
-        raise TypedCallError("sendLocalList needs the token store")
-    entries = [_local_list_entry(find_token, str(uid), version) for uid in body.get("tokens", [])]
-    version_field = "listVersion" if version == "1.6" else "versionNumber"
-    payload = {version_field: body["listVersion"], "updateType": body["updateType"]}
-    return "SendLocalList", payload | ({"localAuthorizationList": entries} if entries else {})
-
-
-def _reserve_now(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _reserve_now(body: Payload, version: str) -> Call:
     if version == "1.6":
         names = _copy(body, "reservationId", "parentIdTag", expiryDateTime="expiryDate", idToken="idTag")
         return "ReserveNow", {"connectorId": _connector_16(body), **names}
@@ -189,11 +168,11 @@ def _reserve_now(body: Payload, version: str, find_token: TokenLookup | None) ->
     return "ReserveNow", payload | _copy(body, "evseId")
 
 
-def _cancel_reservation(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _cancel_reservation(body: Payload, version: str) -> Call:
     return "CancelReservation", {"reservationId": body["reservationId"]}
 
 
-def _clear_charging_profile(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _clear_charging_profile(body: Payload, version: str) -> Call:
     if version == "2.0.1":
         criteria = _copy(body, "evseId", "stackLevel", purpose="chargingProfilePurpose")
         by_criteria = {"chargingProfileCriteria": criteria} if criteria else {}
@@ -206,12 +185,12 @@ def _clear_charging_profile(body: Payload, version: str, find_token: TokenLookup
     return "ClearChargingProfile", payload
 
 
-def _get_composite_schedule(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _get_composite_schedule(body: Payload, version: str) -> Call:
     where = "connectorId" if version == "1.6" else "evseId"
     return "GetCompositeSchedule", _copy(body, "duration", "chargingRateUnit", evseId=where)
 
 
-def _update_firmware(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _update_firmware(body: Payload, version: str) -> Call:
     retries = _copy(body, "retries", "retryInterval")
     signed = "signature" in body or "signingCertificate" in body
     if version == "1.6" and not signed:
@@ -223,7 +202,7 @@ def _update_firmware(body: Payload, version: str, find_token: TokenLookup | None
     return action, {"requestId": _new_id(), "firmware": firmware, **retries}
 
 
-def _get_log(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _get_log(body: Payload, version: str) -> Call:
     retries = _copy(body, "retries", "retryInterval")
     log_type = body.get("logType", "DiagnosticsLog")
     if version == "1.6" and log_type == "DiagnosticsLog":
@@ -233,12 +212,12 @@ def _get_log(body: Payload, version: str, find_token: TokenLookup | None) -> Cal
     return "GetLog", {"logType": log_type, "requestId": _new_id(), "log": log, **retries}
 
 
-def _delete_certificate(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _delete_certificate(body: Payload, version: str) -> Call:
     names = ("hashAlgorithm", "issuerNameHash", "issuerKeyHash", "serialNumber")
     return "DeleteCertificate", {"certificateHashData": _copy(body, *names)}
 
 
-def _get_installed_certificate_ids(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _get_installed_certificate_ids(body: Payload, version: str) -> Call:
     if version == "2.0.1":
         types = {"certificateType": [body["certificateType"]]} if "certificateType" in body else {}
         return "GetInstalledCertificateIds", types
@@ -250,14 +229,14 @@ def _get_installed_certificate_ids(body: Payload, version: str, find_token: Toke
     return "GetInstalledCertificateIds", {"certificateType": _CERTIFICATE_TYPES_16[certificate_type]}
 
 
-def _data_transfer(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _data_transfer(body: Payload, version: str) -> Call:
     payload = _copy(body, "vendorId", "messageId", "data")
     if version == "1.6" and "data" in payload and not isinstance(payload["data"], str):
         payload["data"] = json.dumps(payload["data"])
     return "DataTransfer", payload
 
 
-def _trigger_message(body: Payload, version: str, find_token: TokenLookup | None) -> Call:
+def _trigger_message(body: Payload, version: str) -> Call:
     requested = body["requestedMessage"]
     if version == "2.0.1":
         return "TriggerMessage", {"requestedMessage": requested, **_evse_201(body)}
@@ -282,7 +261,6 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "getBaseReport": Operation("Ask for a device model report (2.0.1)", _get_base_report),
     "clearCache": Operation("Clear the authorization cache", _fixed("ClearCache")),
-    "sendLocalList": Operation("Send a local authorization list of stored tokens (uids)", _send_local_list),
     "getLocalListVersion": Operation("Read the local list version", _fixed("GetLocalListVersion")),
     "reserveNow": Operation("Reserve the station or an EVSE for a token", _reserve_now),
     "cancelReservation": Operation("Cancel a reservation", _cancel_reservation),
@@ -307,19 +285,19 @@ def _validated(action: str, payload: Payload, version: str, prefix: str = "") ->
     return payload
 
 
-def build_call(operation: str, body: dict, ocpp_version: str, find_token: TokenLookup | None = None) -> tuple[str, dict]:
+def build_call(operation: str, body: dict, ocpp_version: str) -> tuple[str, dict]:
     """The (action, payload) that carries the typed `operation` with `body` (checked by its schema) to a station
     of `ocpp_version`.
 
     Raises TypedCallError when the operation is unknown or the body cannot be expressed for that version;
-    the payload is checked against the version's schema. `find_token(uid)` is needed by sendLocalList.
+    the payload is checked against the version's schema.
     """
     if operation not in OPERATIONS:
         raise TypedCallError(f"unknown operation {operation!r} (one of {', '.join(OPERATIONS)})")
     if ocpp_version not in VERSIONS:
         raise TypedCallError(f"OCPP version {ocpp_version!r} is not one of {', '.join(VERSIONS)}")
     try:
-        action, payload = OPERATIONS[operation].build(body, message_family(ocpp_version), find_token)
+        action, payload = OPERATIONS[operation].build(body, message_family(ocpp_version))
     except NotExpressible as error:
         raise TypedCallError(str(error)) from error
     return action, _validated(action, payload, ocpp_version)

@@ -1,12 +1,9 @@
-"""Certificate: a PEM certificate, its parsing and the hashes that name it."""
+"""Certificate: a PEM certificate and its parsing, and the spellings of its hash in paths."""
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from marshmallow import ValidationError, fields
 
 from schemas.common import BaseSchema
@@ -21,22 +18,6 @@ def parse_certificate(pem: str) -> x509.Certificate:
     except ValueError as error:
         raise ValidationError(f"invalid certificate: {error}") from error
     return certificates[0]
-
-
-def der_bytes(certificate: x509.Certificate) -> bytes:
-    """The DER encoding of a certificate."""
-    return certificate.public_bytes(Encoding.DER)
-
-
-def certificate_hash(certificate: x509.Certificate) -> str:
-    """The store's key: unpadded base64url SHA-256 of the DER."""
-    digest = hashlib.sha256(der_bytes(certificate)).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def certificate_id(certificate: x509.Certificate) -> str:
-    """A station certificate's id: hex SHA-256 of the DER."""
-    return hashlib.sha256(der_bytes(certificate)).hexdigest()
 
 
 def normalise_hash(text: str) -> str | None:

@@ -5,6 +5,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from protocol.times import utc_instant
+
 MAX_OFFSET = 2**31 - 1
 
 
@@ -34,6 +36,12 @@ class BaseSchema(Schema):
     def check_text(self, data: Any, **_: Any) -> Any:
         _check_encodable(data)
         return data
+
+
+def check_zoned_time(value: str) -> None:
+    """An RFC 3339 date-time with a time zone (stations compare it with their own clocks)."""
+    if utc_instant(value) is None:
+        raise ValidationError("must be an RFC 3339 date-time with a time zone")
 
 
 class StrictInteger(fields.Integer):

@@ -5,7 +5,8 @@ from typing import Any
 
 from marshmallow import RAISE, ValidationError, fields, validate
 
-from schemas.common import BaseSchema, StrictInteger
+from protocol.reservations import INT32_MAX
+from schemas.common import BaseSchema, StrictInteger, check_zoned_time
 
 TOKEN_TYPES = ("Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress", "NoAuthorization")
 PROFILE_PURPOSES = ("ChargingStationMaxProfile", "TxDefaultProfile", "TxProfile", "ChargingStationExternalConstraints")
@@ -83,10 +84,23 @@ class ClearCacheRequestSchema(_TypedSchema):
     pass
 
 
+def _id(**kwargs: Any) -> StrictInteger:
+    return StrictInteger(validate=validate.Range(min=0, max=INT32_MAX), **kwargs)
+
+
 class SendLocalListRequestSchema(_TypedSchema):
-    listVersion = StrictInteger(required=True)
+    """Built from the token store when it goes out, against the list the station acknowledged."""
+
     updateType = _one_of("Full", "Differential", required=True)
-    tokens = fields.List(fields.Raw())
+    listVersion = StrictInteger(
+        validate=validate.Range(min=1, max=INT32_MAX),
+        metadata={"description": "Default: one above the version the station acknowledged or reported"},
+    )
+    tokens = fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        metadata={"description": "Token uids: Full, the list (default every token); Differential, the uids to compare "
+                                 "(default every token and every uid on the station's list)"},
+    )
 
 
 class GetLocalListVersionRequestSchema(_TypedSchema):
@@ -94,16 +108,16 @@ class GetLocalListVersionRequestSchema(_TypedSchema):
 
 
 class ReserveNowRequestSchema(_TypedSchema):
-    reservationId = StrictInteger(required=True)
-    expiryDateTime = fields.String(required=True)
+    reservationId = _id(metadata={"description": "Default: a random id none of the station's reservations has"})
+    expiryDateTime = fields.String(required=True, validate=check_zoned_time, metadata={"format": "date-time"})
     idToken = fields.String(required=True)
     idTokenType = _one_of(*TOKEN_TYPES)
-    evseId = StrictInteger()
+    evseId = _id(metadata={"description": "1.6 connectorId; absent or 0: the whole station"})
     parentIdTag = fields.String()
 
 
 class CancelReservationRequestSchema(_TypedSchema):
-    reservationId = StrictInteger(required=True)
+    reservationId = _id(required=True)
 
 
 class ClearChargingProfileRequestSchema(_TypedSchema):
@@ -157,6 +171,7 @@ class TriggerMessageRequestSchema(_TypedSchema):
     connectorId = StrictInteger()
 
 
+# sendLocalList is no typed call: its list is built when it goes out (SendLocalListRequestSchema).
 TYPED_SCHEMAS: dict[str, type[BaseSchema]] = {
     "reset": ResetRequestSchema,
     "remoteStart": RemoteStartRequestSchema,
@@ -166,7 +181,6 @@ TYPED_SCHEMAS: dict[str, type[BaseSchema]] = {
     "getConfiguration": GetConfigurationRequestSchema,
     "getBaseReport": GetBaseReportRequestSchema,
     "clearCache": ClearCacheRequestSchema,
-    "sendLocalList": SendLocalListRequestSchema,
     "getLocalListVersion": GetLocalListVersionRequestSchema,
     "reserveNow": ReserveNowRequestSchema,
     "cancelReservation": CancelReservationRequestSchema,

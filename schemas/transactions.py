@@ -1,9 +1,11 @@
 """Transaction and its MeterValue samples, as the read endpoints answer them."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from schemas.common import BaseSchema, PageArgsSchema
+
+METER_VALUES_PER_PAGE = 1000  # the most of a meterValues page, and how many the transaction detail holds
 
 
 class MeterValueSchema(BaseSchema):
@@ -20,6 +22,14 @@ class MeterValueSchema(BaseSchema):
     location = fields.String(allow_none=True)
     unit = fields.String(allow_none=True)
     signed_data = fields.String(data_key="signedData", allow_none=True)
+
+
+def json_columns(schema: Schema) -> dict[str, str]:
+    """What `schema` dumps, as JSON key -> attribute (the storage column), for JSON that SQLite builds itself."""
+    return {field.data_key or name: field.attribute or name for name, field in schema.dump_fields.items()}
+
+
+METER_VALUE_FIELDS = json_columns(MeterValueSchema())
 
 
 class TransactionSchema(BaseSchema):
@@ -55,3 +65,9 @@ class TransactionLookupArgsSchema(BaseSchema):
     """Which station's transaction, when ids of several stations coincide."""
 
     cs_id = fields.String(data_key="csId", validate=validate.Length(min=1, max=48))
+
+
+class MeterValuePageArgsSchema(PageArgsSchema, TransactionLookupArgsSchema):
+    """Which transaction's meter values, and which of them: offset ≥ 0 (default 0), limit 1–1,000 (default 1,000)."""
+
+    limit = fields.Integer(load_default=METER_VALUES_PER_PAGE, validate=validate.Range(min=1, max=METER_VALUES_PER_PAGE))

@@ -11,8 +11,12 @@ from storage.database import Store
 
 def save_certificate(store: Store, certificate: dict[str, Any]) -> None:
     """Store `{hash, pem, subject, not_after}`, replacing one with the same hash."""
-    row = {**certificate, "created_at": utc_now_iso()}
-    store.write(lambda db: db["certificates"].upsert(row, pk="hash"))
+    store.write(lambda db: store_certificate(db, certificate))
+
+
+def store_certificate(db: sqlite_utils.Database, certificate: dict[str, Any]) -> None:
+    """`save_certificate` inside the caller's write job."""
+    db["certificates"].upsert({**certificate, "created_at": utc_now_iso()}, pk="hash")
 
 
 def get_certificate(store: Store, certificate_hash: str) -> dict[str, Any] | None:

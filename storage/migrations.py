@@ -352,3 +352,94 @@ def m006_station_message_commands(db: sqlite_utils.Database) -> None:
 def m007_command_secrets(db: sqlite_utils.Database) -> None:
     """A command's params with their passwords, kept apart from the masked params only while it is open."""
     db["commands"].add_column("secrets", str)
+
+
+@migrations()
+def m008_reservations_and_local_lists(db: sqlite_utils.Database) -> None:
+    """Reservations (one per station and OCPP reservation id) and what each station's local authorisation list holds;
+    both mean something only while their station exists."""
+    db["reservations"].create(
+        {
+            "id": int,
+            "cs_id": str,
+            "reservation_id": int,  # the OCPP id; a new ReserveNow with the same id replaces the row, as on the station
+            "evse_id": int,  # 1.6 connectorId; 0 = the whole station
+            "id_token": str,
+            "id_token_type": str,  # 2.0.1 only
+            "group_id_token": str,  # 1.6 parentIdTag, 2.0.1 groupIdToken
+            "expiry_date": str,  # as given
+            "expires_at": str,  # the same in UTC, comparable with utc_now_iso()
+            "status": str,  # requested, reserved, rejected, failed, cancelled, expired, used, removed
+            "station_status": str,  # the station's ReserveNow answer
+            "command_id": int,
+            "transaction_id": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["reservations"].create_index(["cs_id", "reservation_id"], unique=True)
+    db["reservations"].create_index(["cs_id", "id"])
+    db["reservations"].create_index(["status", "expires_at"])
+    db["reservations"].create_index(["command_id"])
+    db["local_lists"].create(
+        {
+            "cs_id": str,
+            "version": int,  # acknowledged by the station; NULL: unknown
+            "entries": str,  # JSON {uid: entry}
+            "acknowledged_at": str,
+            "reported_version": int,  # its last GetLocalListVersion answer
+            "reported_at": str,
+            "updated_at": str,
+        },
+        pk="cs_id",
+    )
+    for table in ("reservations", "local_lists"):
+        db.execute(
+            f"CREATE TRIGGER stations_deleted_{table} AFTER DELETE ON stations"
+            f" BEGIN DELETE FROM {table} WHERE cs_id = old.id; END"
+        )
+
+
+@migrations()
+def m009_lookup_indexes(db: sqlite_utils.Database) -> None:
+    """Lookups that scanned a whole table: a transaction by its id alone (the API's detail, 1.6's check that a new id is
+    unused), a token's active transactions (1.6 concurrent-transaction check), a token by its normalised eMAID."""
+    db["transactions"].create_index(["transaction_id"])
+    db["transactions"].create_index(["id_token", "status"])
+    # The expression must stay the one storage/token_lookup.py compares with, or SQLite will not use the index.
+    db.execute(
+        "CREATE INDEX idx_tokens_contract_id_normalised ON tokens (upper(replace(replace(contract_id, '-', ''), ' ', '')))"
+    )
+
+
+@migrations()
+def m010_issued_certificates(db: sqlite_utils.Database) -> None:
+    """Certificates the local CA issued to stations, by serial (upper-case hex); revoked ones stay, flagged."""
+    db["issued_certificates"].create(
+        {
+            "serial": str,
+            "cs_id": str,
+            "certificate_type": str,  # ChargingStationCertificate, V2GCertificate
+            "subject": str,
+            "not_before": str,
+            "not_after": str,
+            "revoked_at": str,  # NULL while valid
+            "pem": str,
+            "created_at": str,
+        },
+        pk="serial",
+    )
+    db["issued_certificates"].create_index(["cs_id", "created_at"])
+    # A deleted station's certificates must not open the door for a station registered later under its id.
+    db.execute(
+        "CREATE TRIGGER stations_deleted_issued_certificates AFTER DELETE ON stations"
+        " BEGIN UPDATE issued_certificates SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+        " WHERE cs_id = old.id AND revoked_at IS NULL; END"
+    )
+
+
+@migrations()
+def m011_token_expiry(db: sqlite_utils.Database) -> None:
+    """A token may expire (UTC, compared as text with now): Authorize answers Expired after it."""
+    db["tokens"].add_column("expiry_date", str)

@@ -5,6 +5,9 @@ from typing import Any
 
 from storage.database import Store
 
+# SQLite's spelling of normalise_contract_id, the expression of the index idx_tokens_contract_id_normalised.
+NORMALISED_CONTRACT_ID = "upper(replace(replace(contract_id, '-', ''), ' ', ''))"
+
 
 def normalise_contract_id(contract_id: str) -> str:
     """An eMAID without separators, upper case (NL-TNM-C00122045-K → NLTNMC00122045K)."""
@@ -19,8 +22,7 @@ def find_token_by_contract(store: Store, contract_id: str) -> dict[str, Any] | N
         exact = next(db["tokens"].rows_where("contract_id = ?", [contract_id], limit=1), None)
         if exact is not None:
             return exact
-        where = "upper(replace(replace(contract_id, '-', ''), ' ', '')) = ?"
-        return next(db["tokens"].rows_where(where, [normalised], limit=1), None)
+        return next(db["tokens"].rows_where(f"{NORMALISED_CONTRACT_ID} = ?", [normalised], limit=1), None)
 
     return store.read(lookup)
 

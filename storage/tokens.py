@@ -8,7 +8,7 @@ from storage.database import Store
 
 COLUMNS = (
     "uid", "country_code", "party_id", "type", "contract_id", "visual_number",
-    "issuer", "group_id", "valid", "language_code", "cache_mode",
+    "issuer", "group_id", "valid", "language_code", "cache_mode", "expiry_date",
 )  # fmt: skip
 
 
@@ -26,5 +26,5 @@ def get_token(store: Store, uid: str) -> dict[str, Any] | None:
 
 
 def list_tokens(store: Store, offset: int, limit: int) -> list[dict[str, Any]]:
-    """Tokens ordered by uid."""
-    return store.read(lambda db: list(db["tokens"].rows_where(order_by="uid", limit=limit, offset=offset)))
+    """Tokens ordered by uid (off the event loop: a big offset walks that many index entries)."""
+    return store.read_off_hub(lambda db: list(db["tokens"].rows_where(order_by="uid", limit=limit, offset=offset)))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
-from storage import utc_now_iso
+from storage import reservations, utc_now_iso
 from storage.database import Store, select_one
 from storage.meter_values import insert_meter_values
 
@@ -22,6 +22,14 @@ def _new_transaction_id(db: sqlite_utils.Database) -> str:
             return candidate
 
 
+class StartOutcome(NamedTuple):
+    """A stored StartTransaction: its transaction id, and whether its reservationId named an open reservation of the
+    station (None: it named none)."""
+
+    transaction_id: str
+    reservation_used: bool | None
+
+
 def start_transaction(
     store: Store,
     cs_id: str,
@@ -31,39 +39,38 @@ def start_transaction(
     timestamp: str,
     auth_status: str,
     reservation_id: int | None,
-) -> str:
-    """Store a StartTransaction (also a refused one) and return its id; an identical repeat gets the same id."""
+) -> StartOutcome:
+    """Store a StartTransaction (also a refused one); an identical repeat gets the same id. The reservation it names
+    is used by it, in the same commit."""
+    row = {
+        "cs_id": cs_id, "evse_id": connector_id, "connector_id": 1 if connector_id else 0, "id_token": id_tag,
+        "id_token_type": "IdTag", "auth_status": auth_status, "started_at": timestamp, "meter_start": meter_start,
+        "status": "active", "reservation_id": reservation_id,
+    }  # fmt: skip
 
-    def job(db: sqlite_utils.Database) -> str:
-        repeat = db.execute(
-            "SELECT transaction_id FROM transactions WHERE cs_id = ? AND evse_id = ? AND id_token = ?"
-            " AND started_at = ? AND meter_start = ? LIMIT 1",
-            [cs_id, connector_id, id_tag, timestamp, meter_start],
-        ).fetchone()
-        if repeat is not None:
-            return repeat[0]
-        transaction_id = _new_transaction_id(db)
-        now = utc_now_iso()
-        db["transactions"].insert(
-            {
-                "cs_id": cs_id,
-                "transaction_id": transaction_id,
-                "evse_id": connector_id,
-                "connector_id": 1 if connector_id else 0,
-                "id_token": id_tag,
-                "id_token_type": "IdTag",
-                "auth_status": auth_status,
-                "started_at": timestamp,
-                "meter_start": meter_start,
-                "status": "active",
-                "reservation_id": reservation_id,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        return transaction_id
+    def job(db: sqlite_utils.Database) -> StartOutcome:
+        transaction_id = _repeated_start(db, row) or _insert_start(db, row)
+        if reservation_id is None:
+            return StartOutcome(transaction_id, None)
+        return StartOutcome(transaction_id, reservations.mark_used(db, cs_id, reservation_id, transaction_id))
 
     return store.write(job)
+
+
+def _repeated_start(db: sqlite_utils.Database, row: dict[str, Any]) -> str | None:
+    found = db.execute(
+        "SELECT transaction_id FROM transactions WHERE cs_id = ? AND evse_id = ? AND id_token = ?"
+        " AND started_at = ? AND meter_start = ? LIMIT 1",
+        [row["cs_id"], row["evse_id"], row["id_token"], row["started_at"], row["meter_start"]],
+    ).fetchone()
+    return None if found is None else found[0]
+
+
+def _insert_start(db: sqlite_utils.Database, row: dict[str, Any]) -> str:
+    transaction_id = _new_transaction_id(db)
+    now = utc_now_iso()
+    db["transactions"].insert({**row, "transaction_id": transaction_id, "created_at": now, "updated_at": now})
+    return transaction_id
 
 
 def stop_transaction(

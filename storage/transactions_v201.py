@@ -10,7 +10,7 @@ from typing import Any, Callable
 import orjson
 import sqlite_utils
 
-from storage import utc_now_iso
+from storage import reservations, utc_now_iso
 from storage.database import Store, insert_rows, select_one, update_row
 from storage.meter_values import insert_meter_values
 
@@ -31,6 +31,7 @@ class EventOutcome:
     is_duplicate: bool
     status: str
     energy_wh: float | None
+    reservation_used: bool | None = None  # whether its reservationId named an open reservation (None: it named none)
 
 
 def record_event(
@@ -66,7 +67,10 @@ def record_event(
             insert_rows(db, "transactions", [{"cs_id": cs_id, "transaction_id": transaction_id, **row}])
         else:  # only what changed: an Updated event touches a few unindexed columns
             update_row(db, "transactions", row_id, {name: value for name, value in row.items() if existing.get(name) != value})
-        return EventOutcome(False, row["status"], row["energy"])
+        used = None
+        if "reservationId" in event:
+            used = reservations.mark_used(db, cs_id, event["reservationId"], transaction_id)
+        return EventOutcome(False, row["status"], row["energy"], used)
 
     return store.write(job)
 

@@ -16,7 +16,7 @@ def start_transaction(ctx: CallContext, payload: dict) -> dict:
         ctx.store, payload["idTag"], ctx.cs_id, connector_id, check_concurrent=ctx.config.concurrent_tx_check
     )
     # A refused token still gets a transaction of its own: the station may already be charging (offline start).
-    transaction_id = transactions_v16.start_transaction(
+    started = transactions_v16.start_transaction(
         ctx.store,
         ctx.cs_id,
         connector_id,
@@ -26,9 +26,12 @@ def start_transaction(ctx: CallContext, payload: dict) -> dict:
         info["status"],
         payload.get("reservationId"),
     )
+    if started.reservation_used is False:  # answered all the same: the station has started charging
+        ctx.log.warning("StartTransaction %s: reservation %s is no open reservation of this station",
+                        ctx.message_id, payload["reservationId"])
     station_runtime.mark_seen(ctx.store, ctx.cs_id)
-    ctx.log.info("StartTransaction %s: transaction %s, %s", ctx.message_id, transaction_id, info["status"])
-    return {"transactionId": int(transaction_id), "idTagInfo": info}
+    ctx.log.info("StartTransaction %s: transaction %s, %s", ctx.message_id, started.transaction_id, info["status"])
+    return {"transactionId": int(started.transaction_id), "idTagInfo": info}
 
 
 @routes.on("StopTransaction")

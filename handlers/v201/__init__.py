@@ -8,3 +8,4 @@ routes = Routes("2.0.1")
 # Imported for their registrations; keep below `routes`.
 from handlers.v201 import core  # noqa: E402,F401
 from handlers.v201 import authorize, data_transfer, notifications, reports, security, status, transactions  # noqa: E402,F401
+from handlers.v201 import reservations  # noqa: E402,F401

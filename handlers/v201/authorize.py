@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers import certificate_status
+from handlers.authorization import cache_expiry, is_expired
 from handlers.routing import CallContext
 from handlers.v201 import routes
-from storage import station_runtime, token_lookup, tokens, utc_now_iso
+from storage import station_runtime, token_lookup, tokens
 from storage.database import Store
 
 # Types whose idToken is a token uid we can look up (eMAID also by its contract id).
 LOOKUP_TYPES = {"ISO14443", "ISO15693", "KeyCode", "MacAddress", "eMAID"}
+# An OCSP answer other than good, as Authorize's certificateStatus: a serial the responder does not know was not
+# issued by the chain it speaks for.
+OCSP_STATUSES = {"Revoked": "CertificateRevoked", "Unknown": "CertChainError"}
 
 
 def id_token_info(store: Store, cs_id: str, id_token: dict[str, Any]) -> dict[str, Any]:
@@ -30,11 +35,14 @@ def id_token_info(store: Store, cs_id: str, id_token: dict[str, Any]) -> dict[st
 def _known_token_info(token: dict[str, Any]) -> dict[str, Any]:
     if not token["valid"]:
         return {"status": "Blocked"}
+    if is_expired(token):
+        return {"status": "Expired", "cacheExpiryDateTime": token["expiry_date"]}
     info: dict[str, Any] = {"status": "Accepted"}
     if token.get("group_id"):
         info["groupIdToken"] = {"idToken": token["group_id"][:36], "type": "Central"}
-    if token.get("cache_mode") == "NEVER":
-        info["cacheExpiryDateTime"] = utc_now_iso()
+    cache_until = cache_expiry(token)
+    if cache_until:
+        info["cacheExpiryDateTime"] = cache_until
     if token.get("language_code"):
         info["language1"] = token["language_code"][:8]
     return info
@@ -42,6 +50,23 @@ def _known_token_info(token: dict[str, Any]) -> dict[str, Any]:
 
 @routes.on("Authorize")
 def authorize(ctx: CallContext, payload: dict) -> dict:
-    # Contract certificates and hash data are not checked until the PKI exists: no certificateStatus yet.
     station_runtime.mark_seen(ctx.store, ctx.cs_id)
-    return {"idTokenInfo": id_token_info(ctx.store, ctx.cs_id, payload["idToken"])}
+    info = id_token_info(ctx.store, ctx.cs_id, payload["idToken"])
+    hash_data = payload.get("iso15118CertificateHashData")
+    if not hash_data or info["status"] != "Accepted":  # as the original: contracts are checked for good tokens only
+        return {"idTokenInfo": info}
+    status = contract_status(ctx, hash_data)
+    if status != "Accepted":
+        info = {**info, "status": "Blocked"}
+    return {"idTokenInfo": info, "certificateStatus": status}
+
+
+def contract_status(ctx: CallContext, hash_data: list[dict[str, Any]]) -> str:
+    """The contract certificate chain's status from OCSP, each certificate of it named by its hash data."""
+    for data in hash_data:
+        checked = certificate_status.check(ctx, data)
+        if checked is None:
+            return "NoCertificateAvailable"
+        if checked[0] != "Good":
+            return OCSP_STATUSES[checked[0]]
+    return "Accepted"

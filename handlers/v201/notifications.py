@@ -19,7 +19,6 @@ LOGGED_ACTIONS: dict[str, dict[str, Any]] = {
     "NotifyEVChargingNeeds": {"status": "Rejected"},
     "NotifyEVChargingSchedule": {"status": "Accepted"},
     "ReportChargingProfiles": {},
-    "ReservationStatusUpdate": {},
     "NotifyCustomerInformation": {},
     "NotifyDisplayMessages": {},
 }

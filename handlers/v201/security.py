@@ -1,6 +1,10 @@
-"""OCPP 2.0.1 security messages: events, certificate signing and 15118 certificate requests (no PKI yet)."""
+"""OCPP 2.0.1 security messages: events, certificate signing, certificate status and 15118 certificate requests."""
 from __future__ import annotations
 
+import base64
+
+from handlers import certificate_status, contract_provider
+from handlers.certificates import sign_csr
 from handlers.routing import CallContext
 from handlers.v201 import routes
 from handlers.notifications import record_message
@@ -18,20 +22,20 @@ def security_event_notification(ctx: CallContext, payload: dict) -> dict:
 
 @routes.on("SignCertificate")
 def sign_certificate(ctx: CallContext, payload: dict) -> dict:
-    # The CSR is kept for the PKI work; without a CA we cannot sign it.
     record_message(ctx, payload)
-    return {"status": "Rejected"}
+    return {"status": sign_csr(ctx, payload["csr"], payload.get("certificateType"))}
 
 
 @routes.on("Get15118EVCertificate")
 def get_15118_ev_certificate(ctx: CallContext, payload: dict) -> dict:
     record_message(ctx, payload)
-    ctx.log.info("Get15118EVCertificate %s: no certificate provider configured", ctx.message_id)
-    return {"status": "Failed", "exiResponse": ""}
+    return contract_provider.install(ctx, payload)
 
 
 @routes.on("GetCertificateStatus")
 def get_certificate_status(ctx: CallContext, payload: dict) -> dict:
     record_message(ctx, payload)
-    ctx.log.info("GetCertificateStatus %s: no OCSP responder configured", ctx.message_id)
-    return {"status": "Failed"}
+    checked = certificate_status.check(ctx, payload["ocspRequestData"])
+    if checked is None:
+        return {"status": "Failed"}
+    return {"status": "Accepted", "ocspResult": base64.b64encode(checked[1]).decode()}

@@ -27,6 +27,9 @@ def transaction_event(ctx: CallContext, payload: dict) -> dict:
             payload["seqNo"],
             payload["transactionInfo"]["transactionId"],
         )
+    if outcome.reservation_used is False:  # answered all the same: the station has started charging
+        ctx.log.warning("TransactionEvent %s: reservation %s is no open reservation of this station",
+                        ctx.message_id, payload["reservationId"])
     if payload["eventType"] == "Ended" and outcome.energy_wh is not None:
         answer["totalCost"] = total_cost(outcome.energy_wh, ctx.config.price_per_kwh)
     return answer

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from storage import Store, connectors, station_runtime
+from storage import Store, connectors, station_runtime, stations
 
 HASH = base64.b64encode(hashlib.sha256(b"secret-password").digest()).decode()
 
@@ -161,6 +161,30 @@ def test_delete_answers_204_then_404(api, station, store: Store) -> None:
                     for t in ("connectors", "commands")]
     )  # fmt: skip
     assert leftovers == [0, 0]
+
+
+def test_delete_goes_a_chunk_per_write_and_leaves_no_dependent_row(api, store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(stations, "DELETE_CHUNK_ROWS", 3)
+    for cs_id in ("gone", "kept"):
+        api("post", f"/cs/{cs_id}", json={"securityProfile": 0})
+        store.write(lambda db: db["device_model"].insert_all(
+            {"cs_id": cs_id, "component": "C", "variable": f"V{n}", "attribute_type": "Actual"} for n in range(5)
+        ))  # fmt: skip
+        store.write(lambda db: db["transactions"].insert({"cs_id": cs_id, "transaction_id": "1", "status": "ended"}))
+        connectors.save_status(store, cs_id, 1, 1, "Available")
+    writes = []
+    write = store.write
+    monkeypatch.setattr(store, "write", lambda job: writes.append(job) or write(job))
+    assert api("delete", "/cs/gone").status_code == 204
+    assert len(writes) == 3  # 5 device model rows, a connector and its status history row: 3 + 3 + 1 and the station
+    rows = {
+        cs_id: store.read(lambda db: {table: db.execute(f"SELECT count(*) FROM {table} WHERE cs_id = ?", [cs_id]).fetchone()[0]
+                                      for table in (*stations.DEPENDENT_TABLES, "transactions")})
+        for cs_id in ("gone", "kept")
+    }  # fmt: skip
+    assert rows["gone"] == dict.fromkeys(stations.DEPENDENT_TABLES, 0) | {"transactions": 1}  # history stays
+    assert rows["kept"] == rows["gone"] | {"connectors": 1, "status_history": 1, "device_model": 5}
+    assert api("get", "/cs/kept").status_code == 200
 
 
 def test_a_deleted_station_can_be_registered_again(api, station) -> None:

@@ -44,6 +44,11 @@ def test_set_token_upserts_by_uid(api) -> None:
     assert [(t["uid"], t["valid"], t["cacheMode"]) for t in listed] == [("DEADBEEF", False, "NEVER")]
 
 
+def test_expiry_date_is_kept_in_utc(api) -> None:
+    assert api("post", "/token", json=token(expiryDate="2030-01-01T02:00:00+02:00")).status_code == 201
+    assert api("get", f"/token/{token()['uid']}").get_json()["expiryDate"] == "2030-01-01T00:00:00.000Z"
+
+
 def test_lookup_of_unknown_token_is_404(api) -> None:
     response = api("get", "/token/nope")
     assert response.status_code == 404
@@ -93,6 +98,8 @@ def test_required_fields(api, field) -> None:
         ({"cacheMode": "SOMETIMES"}, "cacheMode"),
         ({"valid": "true"}, "valid"),
         ({"contractId": 12}, "contractId"),
+        ({"expiryDate": "2030-01-01T00:00:00"}, "expiryDate"),
+        ({"expiryDate": "tomorrow"}, "expiryDate"),
     ],
 )
 def test_bad_fields(api, changes, field) -> None:

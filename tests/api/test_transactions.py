@@ -1,8 +1,11 @@
-"""Transactions read endpoints: list newest first (optionally per station), one with its meter values."""
+"""Transactions read endpoints: list newest first (optionally per station), one with its first meter values, pages."""
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
+from schemas.transactions import MeterValueSchema
 from storage import Store
 
 
@@ -67,3 +70,62 @@ def test_a_shared_id_picks_the_station_asked_for(api, two_stations, add_transact
 @pytest.mark.parametrize("query", ["limit=0", "offset=-1", "limit=500", "csId=" + "x" * 49])
 def test_list_refuses_bad_queries(api, query) -> None:
     assert api("get", f"/transactions?{query}").status_code == 400
+
+
+def add_meter_values(store: Store, cs_id: str, transaction_id: str, count: int, **fields: Any) -> list[dict[str, Any]]:
+    """`count` sampled values of the transaction, value n numbered in arrival order."""
+    rows = [
+        {"cs_id": cs_id, "transaction_id": transaction_id, "evse_id": 1, "connector_id": 1, "value": str(n),
+         "timestamp": "2026-01-03T00:00:00Z", "measurand": "Energy.Active.Import.Register", "unit": "Wh", **fields}
+        for n in range(count)
+    ]  # fmt: skip
+    store.write(lambda db: db["meter_values"].insert_all(rows))
+    return rows
+
+
+def values(response: Any) -> list[str]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [sample["value"] for sample in response.get_json()]
+
+
+def test_the_detail_holds_the_first_1000_meter_values_and_the_pages_all_of_them(api, two_stations, store) -> None:
+    add_meter_values(store, "cs1", "3", 2500)
+    detail = api("get", "/transactions/3").get_json()["meterValues"]
+    assert [sample["value"] for sample in detail] == [str(n) for n in range(1000)]
+    assert api("get", "/transactions/3/meterValues").get_json() == detail
+    assert values(api("get", "/transactions/3/meterValues?offset=1000")) == [str(n) for n in range(1000, 2000)]
+    assert values(api("get", "/transactions/3/meterValues?offset=2000&limit=1000")) == [str(n) for n in range(2000, 2500)]
+    assert values(api("get", "/transactions/3/meterValues?offset=1990&limit=7")) == [str(n) for n in range(1990, 1997)]
+    assert values(api("get", "/transactions/3/meterValues?offset=2500")) == []
+    assert values(api("get", "/transactions/1/meterValues")) == []
+
+
+def test_meter_value_pages_hold_what_the_schema_dumps(api, two_stations, store) -> None:
+    rows = add_meter_values(store, "cs1", "3", 2, value='12.5 "kWh" \\ Wärme ⚡', phase=None, context="Sample.Clock",
+                            location="Outlet", format="SignedData", signed_data="c2lnbmVk", evse_id=None)  # fmt: skip
+    expected = MeterValueSchema(many=True).dump(rows)
+    assert api("get", "/transactions/3/meterValues").get_json() == expected
+    assert api("get", "/transactions/3").get_json()["meterValues"] == expected
+
+
+def test_meter_values_of_a_shared_id_come_from_the_station_asked_for(api, two_stations, store, add_transaction) -> None:
+    add_transaction("cs2", "3", started_at="2026-02-01T00:00:00.000Z")
+    add_meter_values(store, "cs1", "3", 2)
+    add_meter_values(store, "cs2", "3", 3)
+    assert len(api("get", "/transactions/3/meterValues").get_json()) == 3  # the newest transaction with the id
+    assert len(api("get", "/transactions/3/meterValues?csId=cs1").get_json()) == 2
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=1001", "offset=-1", "limit=abc", "offset=1.5", "csId=" + "x" * 49])
+def test_meter_value_pages_refuse_bad_queries(api, two_stations, query) -> None:
+    response = api("get", f"/transactions/3/meterValues?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["status"] == "Bad Request"
+    assert response.get_json()["error"].startswith("query.")
+
+
+def test_meter_values_of_an_unknown_transaction_are_404(api, two_stations) -> None:
+    response = api("get", "/transactions/999/meterValues")
+    assert response.status_code == 404
+    assert response.get_json() == {"status": "Not Found", "error": "no transaction '999'"}
+    assert api("get", "/transactions/3/meterValues?csId=cs2").status_code == 404

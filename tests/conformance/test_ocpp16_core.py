@@ -134,6 +134,21 @@ def test_TC_023_1_authorize_invalid(server):
     assert server.api("GET", "/transactions", params={"csId": cs_id}).json() == []
 
 
+def test_TC_023_2_authorize_expired(server):
+    cs_id = new_station(server)
+    expired, later = f"{cs_id}-OLD", f"{cs_id}-NEW"
+    add_token(server, expired, expiryDate="2020-01-01T00:00:00+01:00")
+    add_token(server, later, expiryDate="2099-12-31T23:00:00Z")
+
+    async def scenario(station):
+        return [await send(station, "Authorize", {"idTag": tag}) for tag in (expired, later)]
+
+    old, new = run(server, cs_id, scenario)
+    assert old["idTagInfo"] == {"status": "Expired", "expiryDate": "2019-12-31T23:00:00.000Z"}
+    assert new["idTagInfo"] == {"status": "Accepted", "expiryDate": "2099-12-31T23:00:00.000Z"}
+    assert server.api("GET", f"/token/{expired}").json()["expiryDate"] == "2019-12-31T23:00:00.000Z"
+
+
 def test_TC_023_3_authorize_blocked(server):
     cs_id = new_station(server)
     tag = f"{cs_id}-BLOCKED"

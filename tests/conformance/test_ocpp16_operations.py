@@ -3,12 +3,17 @@
 station receives, that the station's answer completes the command, and what the station reports afterwards."""
 from __future__ import annotations
 
+import asyncio
+import time
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from ocpp16_support import (  # noqa: F401 (server: fixture)
     EXPIRY, NOW, add_token, connectors, energy, events, new_station, operate, run, seed, send, server, start, status,
     transaction,
 )
+from tests.outbox.stations import api_read
 
 
 def _operation(server, path: str, body: dict, answers: dict | None = None):
@@ -29,11 +34,28 @@ def _notifications(server, cs_id: str, action: str) -> list[str]:
 
 
 # -- local authorization list -------------------------------------------------------------------------------------
+def _local_list(server, cs_id: str) -> dict:
+    """What the CSMS says the station's local list is."""
+    return api_read(server, f"/cs/{cs_id}/local-list")
+
+
+def _held(server, cs_id: str) -> list[tuple[str, str, str | None]]:
+    return [(entry["idToken"], entry["status"], entry["groupId"]) for entry in _local_list(server, cs_id)["entries"]]
+
+
 def _local_list_version(server, version: int) -> None:
-    received, command = _operation(server, "get-local-list-version", {},
-                                   {"GetLocalListVersion": {"listVersion": version}})
+    cs_id = new_station(server)
+
+    async def scenario(station):
+        await status(station, "Available")
+        return await operate(server, cs_id, station, "get-local-list-version", {})
+
+    received, command = run(server, cs_id, scenario, {"GetLocalListVersion": {"listVersion": version}})
     assert received == ("GetLocalListVersion", {})
     assert (command["status"], command["response"]) == ("completed", {"listVersion": version})
+    state = _local_list(server, cs_id)  # reported, compared with nothing: we never sent this station a list
+    assert (state["reportedVersion"], state["version"], state["inSync"], state["entries"]) == (version, None, None, [])
+    assert state["reportedAt"]
 
 
 def test_TC_042_1_get_local_list_version_not_supported(server):
@@ -44,46 +66,81 @@ def test_TC_042_2_get_local_list_version_empty(server):
     _local_list_version(server, 0)
 
 
-def _send_local_list(server, update_type: str, answer: str):
-    cs_id = new_station(server)
+def _tags_with_a_blocked_group_member(server, cs_id: str) -> list[str]:
     tags = [f"{cs_id}-A", f"{cs_id}-B"]
     add_token(server, tags[0])
     add_token(server, tags[1], valid=False, groupId=f"{cs_id}-GROUP")
-    body = {"listVersion": 5, "updateType": update_type, "tokens": tags}
+    return tags
 
-    async def scenario(station):
-        sent = await operate(server, cs_id, station, "send-local-list", body)
-        if answer != "Accepted":
-            return sent, None
-        return sent, await operate(server, cs_id, station, "get-local-list-version", {})
 
-    (received, command), version = run(server, cs_id, scenario, {
-        "SendLocalList": {"status": answer}, "GetLocalListVersion": {"listVersion": 5}})
-    expected_list = [
+def _full_list(tags: list[str], cs_id: str) -> list[dict]:
+    return [
         {"idTag": tags[0], "idTagInfo": {"status": "Accepted"}},
         {"idTag": tags[1], "idTagInfo": {"status": "Blocked", "parentIdTag": f"{cs_id}-GROUP"}},
     ]
-    assert received == ("SendLocalList", {"listVersion": 5, "updateType": update_type, "localAuthorizationList": expected_list})
+
+
+def _send_local_list_refused(server, answer: str):
+    cs_id = new_station(server)
+    tags = _tags_with_a_blocked_group_member(server, cs_id)
+    body = {"listVersion": 5, "updateType": "Full", "tokens": tags}
+    received, command = run(server, cs_id, lambda station: operate(server, cs_id, station, "send-local-list", body),
+                            {"SendLocalList": {"status": answer}})
+    assert received == ("SendLocalList", {"listVersion": 5, "updateType": "Full", "localAuthorizationList": _full_list(tags, cs_id)})
     assert (command["status"], command["response"]) == ("completed", {"status": answer})
-    return version
+    state = _local_list(server, cs_id)  # the station took nothing: we know no list of it
+    assert (state["version"], state["entries"], state["inSync"]) == (None, [], None)
 
 
 def test_TC_043_1_send_local_list_not_supported(server):
-    _send_local_list(server, "Full", "NotSupported")
+    _send_local_list_refused(server, "NotSupported")
 
 
 def test_TC_043_3_send_local_list_failed(server):
-    _send_local_list(server, "Full", "Failed")
+    _send_local_list_refused(server, "Failed")
 
 
 def test_TC_043_4_send_local_list_full(server):
-    (received, command) = _send_local_list(server, "Full", "Accepted")
-    assert received == ("GetLocalListVersion", {}) and command["response"] == {"listVersion": 5}
+    cs_id = new_station(server)
+    tags = _tags_with_a_blocked_group_member(server, cs_id)
+
+    async def scenario(station):
+        sent = await operate(server, cs_id, station, "send-local-list", {"listVersion": 5, "updateType": "Full", "tokens": tags})
+        return sent, await operate(server, cs_id, station, "get-local-list-version", {})
+
+    (received, command), (asked, version) = run(server, cs_id, scenario, {"GetLocalListVersion": {"listVersion": 5}})
+    assert received == ("SendLocalList", {"listVersion": 5, "updateType": "Full", "localAuthorizationList": _full_list(tags, cs_id)})
+    assert (command["status"], command["response"]) == ("completed", {"status": "Accepted"})
+    assert asked == ("GetLocalListVersion", {}) and version["response"] == {"listVersion": 5}
+    state = _local_list(server, cs_id)
+    assert (state["version"], state["reportedVersion"], state["inSync"]) == (5, 5, True)
+    assert _held(server, cs_id) == [(tags[0], "Accepted", None), (tags[1], "Blocked", f"{cs_id}-GROUP")]
 
 
 def test_TC_043_5_send_local_list_differential(server):
-    (received, command) = _send_local_list(server, "Differential", "Accepted")
-    assert command["response"] == {"listVersion": 5}
+    cs_id = new_station(server)
+    tags = _tags_with_a_blocked_group_member(server, cs_id)
+    added = f"{cs_id}-C"
+
+    async def scenario(station):
+        await operate(server, cs_id, station, "send-local-list", {"listVersion": 5, "updateType": "Full", "tokens": tags})
+        await asyncio.to_thread(add_token, server, tags[1], groupId=f"{cs_id}-GROUP")  # unblocked: changed
+        await asyncio.to_thread(add_token, server, added)
+        differential = await operate(server, cs_id, station, "send-local-list",
+                                     {"updateType": "Differential", "tokens": [*tags, added]})
+        return differential, await operate(server, cs_id, station, "get-local-list-version", {})
+
+    (received, command), (_, version) = run(server, cs_id, scenario, {"GetLocalListVersion": {"listVersion": 6}})
+    assert received == ("SendLocalList", {"listVersion": 6, "updateType": "Differential", "localAuthorizationList": [
+        {"idTag": tags[1], "idTagInfo": {"status": "Accepted", "parentIdTag": f"{cs_id}-GROUP"}},
+        {"idTag": added, "idTagInfo": {"status": "Accepted"}},
+    ]})  # the unchanged tags[0] is not sent again
+    assert (command["status"], command["response"]) == ("completed", {"status": "Accepted"})
+    assert version["response"] == {"listVersion": 6}
+    state = _local_list(server, cs_id)
+    assert (state["version"], state["reportedVersion"], state["inSync"]) == (6, 6, True)
+    assert _held(server, cs_id) == [
+        (tags[0], "Accepted", None), (tags[1], "Accepted", f"{cs_id}-GROUP"), (added, "Accepted", None)]
 
 
 # -- firmware and diagnostics -----------------------------------------------------------------------------------
@@ -151,13 +208,20 @@ def test_TC_045_2_get_diagnostics_upload_failed(server):
 
 
 # -- reservations ----------------------------------------------------------------------------------------------
-def _reserve(server, cs_id: str, station, tag: str, connector_id: int = 1, reservation_id: int = 11, **extra):
-    body = {"reservationId": reservation_id, "expiryDateTime": EXPIRY, "idToken": tag, "evseId": connector_id, **extra}
+def _reserve(server, cs_id: str, station, tag: str, connector_id: int = 1, reservation_id: int = 11,
+             expiry: str = EXPIRY, **extra):
+    body = {"reservationId": reservation_id, "expiryDateTime": expiry, "idToken": tag, "evseId": connector_id, **extra}
     return operate(server, cs_id, station, "reserve-now", body)
 
 
-def _reserve_now_expected(tag: str, connector_id: int = 1, reservation_id: int = 11, **extra) -> tuple[str, dict]:
-    return "ReserveNow", {"connectorId": connector_id, "expiryDate": EXPIRY, "idTag": tag, "reservationId": reservation_id, **extra}
+def _reserve_now_expected(tag: str, connector_id: int = 1, reservation_id: int = 11, expiry: str = EXPIRY,
+                          **extra) -> tuple[str, dict]:
+    return "ReserveNow", {"connectorId": connector_id, "expiryDate": expiry, "idTag": tag, "reservationId": reservation_id, **extra}
+
+
+def _reservation(server, cs_id: str, reservation_id: int = 11) -> dict:
+    """The reservation as the CSMS keeps it."""
+    return api_read(server, f"/cs/{cs_id}/reservations/{reservation_id}")
 
 
 def _reserved_start(server, connector_id: int):
@@ -168,17 +232,21 @@ def _reserved_start(server, connector_id: int):
     async def scenario(station):
         received, command = await _reserve(server, cs_id, station, tag, connector_id)
         await status(station, "Reserved", connector_id)
+        reserved = await asyncio.to_thread(_reservation, server, cs_id)
         authorized = await send(station, "Authorize", {"idTag": tag})
         await status(station, "Preparing")
         started = await start(station, tag, reservationId=11)
         await status(station, "Charging")
-        return received, command, authorized, started
+        return received, command, reserved, authorized, started
 
-    received, command, authorized, started = run(server, cs_id, scenario)
+    received, command, reserved, authorized, started = run(server, cs_id, scenario)
     assert received == _reserve_now_expected(tag, connector_id)
     assert (command["status"], command["response"]) == ("completed", {"status": "Accepted"})
+    assert (reserved["status"], reserved["evseId"], reserved["idToken"]) == ("reserved", connector_id, tag)
     assert authorized["idTagInfo"]["status"] == started["idTagInfo"]["status"] == "Accepted"
     assert transaction(server, started["transactionId"])["status"] == "active"
+    used = _reservation(server, cs_id)  # the StartTransaction carrying reservationId 11 ended the reservation
+    assert (used["status"], used["transactionId"]) == ("used", str(started["transactionId"]))
 
 
 def test_TC_046_reservation_of_a_connector_local_start(server):
@@ -189,20 +257,32 @@ def test_TC_049_reservation_of_the_charge_point_transaction(server):
     _reserved_start(server, 0)
 
 
+def _reservation_status(server, cs_id: str, until: str, timeout: float = 10) -> str:
+    deadline = time.monotonic() + timeout
+    while (found := _reservation(server, cs_id)["status"]) != until and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
 def test_TC_047_reservation_of_a_connector_expires(server):
     cs_id = new_station(server)
     tag = f"{cs_id}-TAG"
     add_token(server, tag)
+    expiry = (datetime.now(timezone.utc) + timedelta(seconds=5)).isoformat(timespec="seconds").replace("+00:00", "Z")
 
     async def scenario(station):
-        received, command = await _reserve(server, cs_id, station, tag)
+        received, command = await _reserve(server, cs_id, station, tag, expiry=expiry)
         await status(station, "Reserved")
-        await status(station, "Available")  # expiryDate passed without the EV driver
-        return received, command
+        reserved = await asyncio.to_thread(_reservation, server, cs_id)
+        expired = await asyncio.to_thread(_reservation_status, server, cs_id, "expired")
+        await status(station, "Available")  # the station freed the connector at expiryDate, without the EV driver
+        return received, command, reserved, expired
 
-    received, command = run(server, cs_id, scenario)
-    assert received == _reserve_now_expected(tag)
+    received, command, reserved, expired = run(server, cs_id, scenario)
+    assert received == _reserve_now_expected(tag, expiry=expiry)
     assert command["response"] == {"status": "Accepted"}
+    assert (reserved["status"], reserved["expiryDateTime"]) == ("reserved", expiry)
+    assert expired == "expired"  # at its expiryDate, not at the next sweep
     assert connectors(server, cs_id)[1] == "Available"
     assert server.api("GET", "/transactions", params={"csId": cs_id}).json() == []
 
@@ -220,6 +300,8 @@ def _reserve_refused(server, answer):
     received, command = run(server, cs_id, scenario, {"ReserveNow": {"status": answer}})
     assert received == _reserve_now_expected(tag)
     assert (command["status"], command["response"]) == ("completed", {"status": answer})
+    refused = _reservation(server, cs_id)
+    assert (refused["status"], refused["stationStatus"], refused["commandId"]) == ("rejected", answer, command["id"])
 
 
 def test_TC_048_1_reserve_now_faulted(server):
@@ -263,10 +345,14 @@ def test_TC_051_cancel_reservation(server):
     cs_id, (received, command) = _cancel(server, "Accepted")
     assert received[0] == "ReserveNow" and command["response"] == {"status": "Accepted"}
     assert connectors(server, cs_id)[1] == "Available"
+    assert _reservation(server, cs_id)["status"] == "cancelled"
 
 
 def test_TC_052_cancel_reservation_rejected(server):
-    _cancel(server, "Rejected")
+    cs_id, _ = _cancel(server, "Rejected")
+    # The station knows no reservation 11, and a refused cancel leaves none behind here either.
+    assert server.api("GET", f"/cs/{cs_id}/reservations").json() == []
+    assert server.api("GET", f"/cs/{cs_id}/reservations/11").status_code == 404
 
 
 def test_TC_053_use_a_reserved_connector_with_parent_id_tag(server):
@@ -290,6 +376,9 @@ def test_TC_053_use_a_reserved_connector_with_parent_id_tag(server):
     assert authorized["idTagInfo"] == {"status": "Accepted", "parentIdTag": group}
     assert started["idTagInfo"] == {"status": "Accepted", "parentIdTag": group}
     assert transaction(server, started["transactionId"])["idToken"] == other
+    used = _reservation(server, cs_id)  # the owner's reservation, used by a member of its group
+    assert (used["idToken"], used["parentIdTag"], used["status"], used["transactionId"]) == (
+        owner, group, "used", str(started["transactionId"]))
 
 
 # -- TriggerMessage ----------------------------------------------------------------------------------------------

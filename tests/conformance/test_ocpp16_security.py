@@ -14,11 +14,13 @@ from typing import Iterator
 
 import pytest
 import websockets
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ocpp16_support import NOW, events, new_station, operate, queue_call, finished, run, seed, send
 from tests.conftest import STATION_PASSWORD, LiveServer, basic_auth
-from tests.gateway.certs import Issued, client_context, issue, make_pki
+from tests.gateway.certs import Issued, client_context, csr, issue, make_pki
 
 ORG = "ACME"
 
@@ -163,20 +165,29 @@ def test_TC_076_delete_certificate_failed_or_not_found(server, answer):
     assert (command["status"], command["response"]) == ("completed", {"status": answer})
 
 
-def test_TC_074_lead_in_sign_certificate_rejected_until_a_ca_exists(server):
-    """Not TC_074 itself (still missing): the ExtendedTriggerMessage goes out and completes, but without a CA the
-    station's SignCertificate is answered Rejected, so no CertificateSigned follows (PKI, build order 6)."""
+def test_TC_074_sign_certificate_rsa_and_ecdsa(server):
     cs_id = new_station(server)
-    csr = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n"
+    keys = [rsa.generate_private_key(65537, 2048), ec.generate_private_key(ec.SECP256R1())]
 
     async def scenario(station):
         received, command = await seed(server, cs_id, station, "trigger", {"trigger": "SignChargingStationCertificate"})
-        return received, command, await send(station, "SignCertificate", {"csr": csr})
+        rounds = []
+        for key in keys:
+            signed = await send(station, "SignCertificate", {"csr": csr(cs_id, ORG, key)})
+            rounds.append((signed, await station.next_call(), await finished(server, cs_id)))
+        return received, command, rounds
 
-    received, command, signed = run(server, cs_id, scenario)
+    received, command, rounds = run(server, cs_id, scenario)
     assert received == ("ExtendedTriggerMessage", {"requestedMessage": "SignChargePointCertificate"})
     assert (command["status"], command["response"]) == ("completed", {"status": "Accepted"})
-    assert signed == {"status": "Rejected"}
+    issued = server.api("GET", f"/cs/{cs_id}/certificates/issued").json()
+    for key, (signed, (action, payload), delivered) in zip(keys, rounds):
+        assert signed == {"status": "Accepted"} and action == "CertificateSigned"
+        leaf = x509.load_pem_x509_certificates(payload["certificateChain"].encode())[0]
+        assert leaf.public_key().public_numbers() == key.public_key().public_numbers()
+        assert format(leaf.serial_number, "X") in {item["serial"] for item in issued}
+        assert (delivered["action"], delivered["status"], delivered["response"]) == (
+            "CertificateSigned", "completed", {"status": "Accepted"})
 
 
 def test_TC_077_invalid_charge_point_certificate_security_event(server):

@@ -73,6 +73,24 @@ def test_TC_C_02_C_06_local_start_refused(server, case, token, expected):
     assert server.api("GET", "/transactions", params={"csId": cs_id}).json() == []
 
 
+def test_TC_C_07_local_start_expired(server):
+    cs_id = new_station(server)
+    uid = f"{cs_id}-TAG"
+    add_token(server, uid, expiryDate="2021-06-01T12:00:00Z")
+
+    async def scenario(station):
+        authorized = await station.send("Authorize", {"idToken": id_token(uid)})
+        started = await station.send("TransactionEvent", {
+            "eventType": "Started", "timestamp": "2026-01-01T00:00:00Z", "triggerReason": "Authorized", "seqNo": 0,
+            "transactionInfo": {"transactionId": f"{cs_id}-tx"}, "idToken": id_token(uid), "evse": {"id": 1, "connectorId": 1},
+        })
+        return authorized, started
+
+    authorized, started = run(server, cs_id, scenario)
+    expected = {"status": "Expired", "cacheExpiryDateTime": "2021-06-01T12:00:00.000Z"}
+    assert authorized["idTokenInfo"] == expected and started["idTokenInfo"] == expected
+
+
 def test_TC_C_39_group_id_success(server):
     cs_id = new_station(server)
     first, second = f"{cs_id}-A", f"{cs_id}-B"

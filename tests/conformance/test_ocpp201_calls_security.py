@@ -14,10 +14,11 @@ from typing import Iterator
 
 import pytest
 import websockets
+from cryptography import x509
 
-from ocpp201_calls_support import CALLS_ENV, Case, new_station, reboot, run_case
+from ocpp201_calls_support import CALLS_ENV, Case, new_station, reboot, run_case, server  # noqa: F401 - a fixture
 from tests.conftest import STATION_PASSWORD, LiveServer, password_hash, station_client
-from tests.gateway.certs import issue
+from tests.gateway.certs import csr, issue
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +76,42 @@ def test_TC_A_19_upgrade_security_profile(tls_server):
     with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
         asyncio.run(old_profile_refused())
     assert refused.value.response.status_code == 401
+
+
+def update_station_certificate(station_answer: str):
+    """TC_A_11 / TC_A_14's scenario: the CSMS triggers SignChargingStationCertificate, signs the station's CSR with
+    its own CA and sends the chain; the station answers CertificateSigned with `station_answer`."""
+
+    async def scenario(case: Case):
+        await case.seed("trigger", {"trigger": "SignChargingStationCertificate"})
+        trigger = await case.next_call()
+        signed = await case.send("SignCertificate", {"csr": csr(case.cs_id), "certificateType": "ChargingStationCertificate"})
+        delivered = await case.next_call()
+        command = await case.finished(action="CertificateSigned")
+        events = []
+        if station_answer == "Rejected":  # A02.FR.08: the station reports why
+            await case.send("SecurityEventNotification", {
+                "type": "InvalidChargingStationCertificate", "timestamp": "2026-01-01T00:00:00Z"})
+            events = await case.security_events()
+        return trigger, signed, delivered, command, events
+
+    return scenario
+
+
+@pytest.mark.parametrize("case_id, station_answer", [("TC_A_11", "Accepted"), ("TC_A_14", "Rejected")])
+def test_TC_A_11_A_14_update_charging_station_certificate_by_request_of_csms(server, case_id, station_answer):
+    cs_id = new_station(server)
+    trigger, signed, (action, payload), command, events = run_case(
+        server, update_station_certificate(station_answer), {"CertificateSigned": {"status": station_answer}}, cs_id
+    )
+    assert trigger == ("TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"})
+    assert signed == {"status": "Accepted"}
+    assert action == "CertificateSigned" and payload["certificateType"] == "ChargingStationCertificate"  # A02.FR.14
+    leaf, issuer = x509.load_pem_x509_certificates(payload["certificateChain"].encode())
+    leaf.verify_directly_issued_by(issuer)
+    assert leaf.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == cs_id
+    assert (command["status"], command["response"]) == ("completed", {"status": station_answer})
+    issued = server.api("GET", f"/cs/{cs_id}/certificates/issued").json()
+    assert [item["serial"] for item in issued] == [format(leaf.serial_number, "X")]
+    if station_answer == "Rejected":
+        assert events[-1] == "InvalidChargingStationCertificate"

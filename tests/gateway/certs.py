@@ -102,3 +102,10 @@ def client_context(pki: dict, client: Issued | None = None, check_hostname: bool
         cert, key = client.write(Path(pki["dir"]), f"client-{id(client)}")
         context.load_cert_chain(cert, key)
     return context
+
+
+def csr(cs_id: str, org: str | None = None, key=None) -> str:
+    """A PEM certificate signing request for `cs_id` (and O = `org`), signed with `key` (default a new P-256 one)."""
+    key = key or ec.generate_private_key(ec.SECP256R1())
+    request = x509.CertificateSigningRequestBuilder().subject_name(_name(cs_id, org)).sign(key, hashes.SHA256())
+    return request.public_bytes(serialization.Encoding.PEM).decode()

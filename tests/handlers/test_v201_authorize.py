@@ -80,14 +80,14 @@ def test_central_token_we_issued_for_remote_start_is_accepted(call, store):
     assert other["idTokenInfo"]["status"] == "Invalid"
 
 
-def test_certificate_data_gets_the_token_result_without_certificate_status(call):
+def test_certificate_data_with_no_reachable_responder_blocks_the_contract(call):
     hash_data = {"hashAlgorithm": "SHA256", "issuerNameHash": "a" * 64, "issuerKeyHash": "b" * 64,
-                 "serialNumber": "01", "responderURL": "http://ocsp.example"}
+                 "serialNumber": "01", "responderURL": "http://127.0.0.1:1/ocsp"}
     answer = call(
         "Authorize",
         {"idToken": {"idToken": "GOOD", "type": "eMAID"}, "iso15118CertificateHashData": [hash_data]},
     )
-    assert answer == {"idTokenInfo": {"status": "Accepted"}}
+    assert answer == {"idTokenInfo": {"status": "Blocked"}, "certificateStatus": "NoCertificateAvailable"}
 
 
 def test_authorize_refreshes_last_seen(call, store):

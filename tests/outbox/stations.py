@@ -6,10 +6,11 @@ import contextlib
 import inspect
 import json
 import time
+from dataclasses import asdict
 from typing import Any, AsyncIterator, Callable
 
 import requests
-from ocpp.charge_point import camel_to_snake_case, snake_to_camel_case
+from ocpp.charge_point import camel_to_snake_case, remove_nones, snake_to_camel_case
 from ocpp.exceptions import NotImplementedError as OcppNotImplemented
 from ocpp.v16 import ChargePoint as ChargePoint16
 from ocpp.v16 import call as call16
@@ -29,6 +30,7 @@ DEFAULT_ANSWERS: dict[str, dict[str, Any]] = {
     "TriggerMessage": {"status": "Accepted"},
     "ExtendedTriggerMessage": {"status": "Accepted"},
     "InstallCertificate": {"status": "Accepted"},
+    "CertificateSigned": {"status": "Accepted"},
     "Reset": {"status": "Accepted"},
     "SetChargingProfile": {"status": "Accepted"},
     "DataTransfer": {"status": "Accepted", "data": '{"status": "Accepted"}'},
@@ -54,6 +56,7 @@ class Recorder:
     """Mixin: every CSMS call lands in `received` (action, camelCase payload) and gets the configured answer."""
 
     result_module: Any
+    call_module: Any
     answers: dict[str, Answer]
     received: asyncio.Queue
 
@@ -92,9 +95,16 @@ class Recorder:
     async def next_call(self, timeout: float = 10) -> tuple[str, dict[str, Any]]:
         return await asyncio.wait_for(self.received.get(), timeout)
 
+    async def send(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send a station CALL given in camelCase (schema-checked by the package both ways); a CALLERROR raises."""
+        request = getattr(self.call_module, action)(**camel_to_snake_case(payload))
+        answer = await self.call(request, suppress=False)
+        return remove_nones(snake_to_camel_case(asdict(answer)))
+
 
 class Station16(Recorder, ChargePoint16):
     result_module = result16
+    call_module = call16
 
     def __init__(self, cs_id: str, connection: Any, answers: dict[str, Answer] | None = None) -> None:
         super().__init__(cs_id, connection)
@@ -107,6 +117,7 @@ class Station16(Recorder, ChargePoint16):
 
 class Station201(Recorder, ChargePoint201):
     result_module = result201
+    call_module = call201
 
     def __init__(self, cs_id: str, connection: Any, answers: dict[str, Answer] | None = None) -> None:
         super().__init__(cs_id, connection)
@@ -121,15 +132,22 @@ class Station201(Recorder, ChargePoint201):
 
 @contextlib.asynccontextmanager
 async def recording_station(
-    server: LiveServer, cs_id: str, version: str, answers: dict[str, Answer] | None = None, boot: bool = True, **kwargs: Any
+    server: LiveServer,
+    cs_id: str,
+    version: str,
+    answers: dict[str, Answer] | None = None,
+    boot: bool = True,
+    url: str | None = None,
+    **kwargs: Any,
 ) -> AsyncIterator[Station16 | Station201]:
-    """A connected (and by default booted) recording station of `version` ("1.6" or "2.0.1")."""
+    """A connected (and by default booted) recording station of `version` ("1.6" or "2.0.1"), over `url` (default
+    the server's ws:// one)."""
     station_class = Station16 if version == "1.6" else Station201
 
     def factory(cs: str, connection: Any) -> Any:
         return station_class(cs, connection, answers)
 
-    async with station_client(server.ws_url, cs_id, f"ocpp{version}", charge_point_class=factory, **kwargs) as station:
+    async with station_client(url or server.ws_url, cs_id, f"ocpp{version}", charge_point_class=factory, **kwargs) as station:
         if boot:
             assert await station.boot() == "Accepted"
         yield station
@@ -146,3 +164,25 @@ def wait_for_command(server: LiveServer, cs_id: str, predicate: Callable[[dict[s
             return found
         time.sleep(0.1)
     raise AssertionError(f"no such command; have {commands}")
+
+
+def api_read(server: LiveServer, path: str) -> Any:
+    """GET an API path that must answer 200; its JSON."""
+    response = requests.get(f"{server.api_url}{path}", timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def operate(
+    server: LiveServer, cs_id: str, station: Recorder, path: str, body: dict[str, Any]
+) -> tuple[tuple[str, dict[str, Any]], dict[str, Any]]:
+    """POST /cs/{csId}/<path> (202), the call the station receives, and the command once completed or failed."""
+    queued = await asyncio.to_thread(requests.post, f"{server.api_url}/cs/{cs_id}/{path}", json=body, timeout=10)
+    assert queued.status_code == 202, queued.text
+    received = await station.next_call()
+    command_id = queued.json()["id"]
+
+    def is_done(command: dict[str, Any]) -> bool:
+        return command["id"] == command_id and command["status"] in ("completed", "failed")
+
+    return received, await asyncio.to_thread(wait_for_command, server, cs_id, is_done)

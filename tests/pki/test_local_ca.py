@@ -1,15 +1,19 @@
 """The local CA: created once with owner-only keys, reloaded as it is, rebuilt under a root the operator brings."""
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from pki.authority import name, new_key, write_certificate, write_private_key
 from pki.issuing import issue_ca, issue_leaf
 from pki.local_ca import load_or_create
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -57,13 +61,30 @@ def test_leaf_certificates_carry_the_ocsp_responder_and_their_usage(ca):
     assert chain.count("BEGIN CERTIFICATE") == 2
 
 
-def test_the_server_certificate_names_its_hosts_and_is_kept_until_they_change(ca):
-    cert_path, key_path = ca.server_certificate(["localhost", "127.0.0.1"])
-    first = x509.load_pem_x509_certificate(cert_path.read_bytes())
-    names = first.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    assert names.get_values_for_type(x509.DNSName) == ["localhost"]
-    assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
-    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
-    assert ca.server_certificate(["localhost", "127.0.0.1"])[0].read_bytes() == cert_path.read_bytes()
-    other = x509.load_pem_x509_certificate(ca.server_certificate(["localhost", "csms.lab"])[0].read_bytes())
-    assert other.serial_number != first.serial_number
+def test_server_certificates_name_their_hosts_and_are_kept_until_they_change(ca):
+    pairs = ca.server_certificates(["localhost", "127.0.0.1"])
+    certificates = [x509.load_pem_x509_certificate(cert.read_bytes()) for cert, _ in pairs]
+    assert isinstance(certificates[0].public_key(), ec.EllipticCurvePublicKey)
+    assert isinstance(certificates[1].public_key(), rsa.RSAPublicKey)
+    for certificate in certificates:
+        certificate.verify_directly_issued_by(ca.root.certificate)
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        assert names.get_values_for_type(x509.DNSName) == ["localhost"]
+        assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
+    assert all(stat.S_IMODE(key.stat().st_mode) == 0o600 for _, key in pairs)
+    assert ca.server_certificates(["localhost", "127.0.0.1"]) == pairs
+    assert [cert.read_bytes() for cert, _ in ca.server_certificates(["localhost", "127.0.0.1"])] == [
+        cert.read_bytes() for cert, _ in pairs
+    ]
+    other = x509.load_pem_x509_certificate(ca.server_certificates(["localhost", "csms.lab"])[0][0].read_bytes())
+    assert other.serial_number != certificates[0].serial_number
+
+
+def test_the_cli_prints_the_root_the_server_uses(tmp_path):
+    env = os.environ | {"CSMS_DB": str(tmp_path / "lab.sqlite3")}
+    printed = subprocess.run([sys.executable, str(ROOT / "app.py"), "ca-certificate"], env=env, capture_output=True,
+                             text=True, timeout=60, check=True).stdout
+    again = subprocess.run([sys.executable, str(ROOT / "app.py"), "ca-certificate"], env=env, capture_output=True,
+                           text=True, timeout=60, check=True).stdout
+    assert printed == again == (tmp_path / "lab-pki" / "root-ca.pem").read_text()
+    assert x509.load_pem_x509_certificate(printed.encode()).extensions.get_extension_for_class(x509.BasicConstraints).value.ca

@@ -28,7 +28,8 @@ def leaf(ca):
 
 
 def known(leaf, revoked: bool = False):
-    return lambda serial: ocsp.IssuedStatus(REVOKED_AT if revoked else None) if serial == leaf.serial_number else None
+    revoked_at = REVOKED_AT.isoformat() if revoked else None
+    return lambda serial: (True, revoked_at) if serial == leaf.serial_number else (False, None)
 
 
 @pytest.mark.parametrize("algorithm", ["SHA1", "SHA256", "SHA384", "SHA512"])
@@ -43,7 +44,7 @@ def test_revoked_with_its_time_and_unknown_for_serials_we_never_issued(ca, leaf)
     request = ocsp.request_for(ocsp.hash_data(leaf, ca.stations.certificate))
     revoked = x509_ocsp.load_der_ocsp_response(ocsp.respond(request, ca.authorities(), known(leaf, revoked=True)))
     assert (revoked.certificate_status, revoked.revocation_time_utc) == (x509_ocsp.OCSPCertStatus.REVOKED, REVOKED_AT)
-    assert ocsp.status_of(ocsp.respond(request, ca.authorities(), lambda serial: None)) == "Unknown"
+    assert ocsp.status_of(ocsp.respond(request, ca.authorities(), lambda serial: (False, None))) == "Unknown"
 
 
 def test_the_response_verifies_against_the_issuing_ca(ca, leaf):

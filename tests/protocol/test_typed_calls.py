@@ -11,7 +11,6 @@ from protocol.validation import validate
 from protocol import typed_calls as typed
 from protocol.typed_calls import OPERATIONS, TypedCallError, build_call
 from schemas.station_commands import TYPED_SCHEMAS
-from storage.tokens import get_token
 
 REQUEST_ID = 7
 EXPIRY = "2030-01-01T12:00:00Z"
@@ -347,7 +346,6 @@ ERRORS: list[tuple[str, Any, str, str]] = [
     ("getConfiguration", {}, "2.0.1", "at least one name"),
     ("getConfiguration", {"keys": ["NoSlash"]}, "2.0.1", "'NoSlash' is not <component>"),
     ("getBaseReport", {"reportBase": "FullInventory"}, "1.6", "GetBaseReport has no OCPP 1.6 form"),
-    ("sendLocalList", {"listVersion": 1, "updateType": "Full", "tokens": ["A"]}, "1.6", "needs the token store"),
     ("clearChargingProfile", {"purpose": "ChargingStationExternalConstraints"}, "1.6", "no OCPP 1.6 form"),
     ("updateFirmware", FIRMWARE | {"installDateTime": EXPIRY}, "1.6", "installDateTime needs a signed update"),
     ("updateFirmware", FIRMWARE | {"signature": "c2ln"}, "1.6", "signingCertificate"),
@@ -406,7 +404,7 @@ def test_21_gets_the_201_call_checked_against_the_21_schema(operation, body, ver
 
 
 def test_every_operation_is_covered_in_each_version():
-    covered = {(case[0], case[2]) for case in CASES + ERRORS} | {("sendLocalList", "1.6"), ("sendLocalList", "2.0.1")}
+    covered = {(case[0], case[2]) for case in CASES + ERRORS}
     covered |= {(operation, "2.1") for operation, version in covered if version == "2.0.1"}
     assert {(operation, version) for operation in OPERATIONS for version in typed.VERSIONS} <= covered
 
@@ -420,62 +418,3 @@ def test_ids_are_random_positive_integers(monkeypatch):
     monkeypatch.undo()
     ids = {build_call("remoteStart", {"idToken": "T"}, "2.0.1")[1]["remoteStartId"] for _ in range(5)}
     assert len(ids) > 1 and all(isinstance(i, int) and 0 < i < 2**31 for i in ids)
-
-
-def add_token(store, uid: str, valid: bool, group_id: str | None = None) -> None:
-    row = {"uid": uid, "country_code": "GB", "party_id": "TWK", "type": "RFID", "contract_id": f"GBTWK{uid}"}
-    row |= {"issuer": "Thoughtworks", "valid": int(valid), "cache_mode": "ALWAYS", "group_id": group_id}
-    store.write(lambda db: db["tokens"].insert(row))
-
-
-@pytest.fixture
-def tokens(store):
-    add_token(store, "AAA111", True, "FLEET")
-    add_token(store, "BBB222", False)
-    return lambda uid: get_token(store, uid)
-
-
-LOCAL_LIST = {"listVersion": 4, "updateType": "Full", "tokens": ["AAA111", "BBB222"]}
-
-
-def test_send_local_list_16(tokens):
-    assert build_call("sendLocalList", LOCAL_LIST, "1.6", tokens) == (
-        "SendLocalList",
-        {
-            "listVersion": 4,
-            "updateType": "Full",
-            "localAuthorizationList": [
-                {"idTag": "AAA111", "idTagInfo": {"status": "Accepted", "parentIdTag": "FLEET"}},
-                {"idTag": "BBB222", "idTagInfo": {"status": "Blocked"}},
-            ],
-        },
-    )
-
-
-def test_send_local_list_201(tokens):
-    assert build_call("sendLocalList", LOCAL_LIST, "2.0.1", tokens) == (
-        "SendLocalList",
-        {
-            "versionNumber": 4,
-            "updateType": "Full",
-            "localAuthorizationList": [
-                {
-                    "idToken": {"idToken": "AAA111", "type": "ISO14443"},
-                    "idTokenInfo": {"status": "Accepted", "groupIdToken": {"idToken": "FLEET", "type": "Central"}},
-                },
-                {"idToken": {"idToken": "BBB222", "type": "ISO14443"}, "idTokenInfo": {"status": "Blocked"}},
-            ],
-        },
-    )
-
-
-@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
-def test_send_local_list_empty_full_update_clears(tokens, version):
-    action, payload = build_call("sendLocalList", {"listVersion": 5, "updateType": "Full"}, version, tokens)
-    assert action == "SendLocalList" and "localAuthorizationList" not in payload
-
-
-@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
-def test_send_local_list_names_an_unknown_token(tokens, version):
-    with pytest.raises(TypedCallError, match="unknown token 'ZZZ999'"):
-        build_call("sendLocalList", LOCAL_LIST | {"tokens": ["AAA111", "ZZZ999"]}, version, tokens)
