@@ -22,6 +22,8 @@ LOAD_PROCESSES = 2
 # The API rows' transaction: two days of a 10-measurand meter every 10 s, on a station of its own.
 API_STATION, API_TRANSACTION, API_VALUES = "BENCH-API", "BENCH-API-1", 150_000
 API_READS_TARGET = 1.5  # Heartbeat p99 with the API client / without, at most
+SIGNING_STATIONS, SIGNING_PREFIX = 200, "SIGN-"
+SIGNING_P99_TARGET_MS = 50  # Heartbeat p99 while SIGNING_STATIONS stations sign at once, at most
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Process:
             self.popen.kill()
 
 
-def register_stations(db_path: Path, count: int) -> None:
+def register_stations(db_path: Path, count: int, prefix: str = "BENCH-") -> None:
     """Write the stations straight into a fresh database (as POST /cs/{csId} would)."""
     sys.path.insert(0, str(ROOT))
     from storage import Store, utc_now_iso
@@ -79,7 +81,7 @@ def register_stations(db_path: Path, count: int) -> None:
     digest = base64.b64encode(hashlib.sha256(PASSWORD.encode()).digest()).decode()
     now = utc_now_iso()
     rows = [
-        {"id": f"BENCH-{i}", "security_profile": 0, "password_hash": digest, "invalid_username_allowed": 0,
+        {"id": f"{prefix}{i}", "security_profile": 0, "password_hash": digest, "invalid_username_allowed": 0,
          "created_at": now, "updated_at": now}
         for i in range(count)
     ]
@@ -198,15 +200,8 @@ def run_load(url: str, stations: int, duration: float, rate: float, boot: bool, 
     clients = start_clients(url, stations, extra)
     cpu_before, started = server.cpu_seconds(), time.monotonic()
     results = finish_clients(clients, timeout=duration + 120)
-    cpu = 100 * (server.cpu_seconds() - cpu_before) / (time.monotonic() - started)
-    latencies = sorted(value for result in results for value in result["latencies_ms"])
+    row = load_row(name, stations, results, server, cpu_before, started)
     sent = sum(result["sent"] for result in results)
-    errors = sum(result["errors"] for result in results)
-    seconds = max(result["seconds"] for result in results)
-    if errors:
-        raise RuntimeError(f"{name}: {errors} of {sent} messages answered with a CALLERROR")
-    row = Row(name, stations, sent / seconds, statistics.median(latencies), latencies[int(len(latencies) * 0.99)],
-              server.rss_mib(), cpu)
     if before:
         after = count_rows(db_path, tables)
         found = {table: after[table] - before[table] for table in tables}
@@ -217,6 +212,19 @@ def run_load(url: str, stations: int, duration: float, rate: float, boot: bool, 
         if found != expected:
             raise RuntimeError(f"persisted rows do not match the answered messages: {row.note}")
     return row
+
+
+def load_row(name: str, stations: int, results: list[dict], server: Process, cpu_before: float, started: float) -> Row:
+    """The row of load clients' results; server CPU since `cpu_before` taken at `started`. A CALLERROR fails it."""
+    cpu = 100 * (server.cpu_seconds() - cpu_before) / (time.monotonic() - started)
+    latencies = sorted(value for result in results for value in result["latencies_ms"])
+    sent = sum(result["sent"] for result in results)
+    errors = sum(result["errors"] for result in results)
+    seconds = max(result["seconds"] for result in results)
+    if errors:
+        raise RuntimeError(f"{name}: {errors} of {sent} messages answered with a CALLERROR")
+    return Row(name, stations, sent / seconds, statistics.median(latencies), latencies[int(len(latencies) * 0.99)],
+               server.rss_mib(), cpu)
 
 
 def idle_row(workdir: Path, stations: int, compression: bool) -> Row:
@@ -317,6 +325,44 @@ def api_read_rows(workdir: Path, stations: int, duration: float, rate: float) ->
         server.stop()
 
 
+def signing_rows(workdir: Path, stations: int, duration: float, rate: float) -> list[Row]:
+    """SIGNING_STATIONS stations send SignCertificate at the same moment while `stations` others send Heartbeats at a
+    fixed rate, on one server: each signer must get its CertificateSigned; the Heartbeats' p99 is the row's."""
+    server, url = start_csms(workdir, compression=False)
+    try:
+        heartbeats = start_clients(url, stations, ["--mode", "heartbeat", "--duration", str(duration), "--rate",
+                                                   str(rate / LOAD_PROCESSES)])
+        signers = subprocess.Popen(
+            [sys.executable, "-m", "bench.signing", "--url", url, "--stations", str(SIGNING_STATIONS), "--prefix",
+             SIGNING_PREFIX, "--password", PASSWORD], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        CLIENTS.append(signers)
+        assert signers.stdout is not None
+        if (line := signers.stdout.readline().strip()) != "READY":
+            raise RuntimeError(f"signing client failed: {line!r}")
+        cpu_before, started = server.cpu_seconds(), time.monotonic()
+        signers.stdin.write("go\n")  # type: ignore[union-attr]
+        signers.stdin.flush()  # type: ignore[union-attr]
+        results = finish_clients(heartbeats, timeout=duration + 120)
+        signed = json.loads(signers.communicate(timeout=180)[0].splitlines()[-1])
+        name = f"CSMS Heartbeat, {rate:.0f} msg/s, while {SIGNING_STATIONS} stations sign"
+        row = load_row(name, stations, results, server, cpu_before, started)
+        row.note = (f"Signing storm: {signed['signed']} of {signed['stations']} stations got their CertificateSigned "
+                    f"({signed['rejected']} rejected, {signed['errors']} errors) within {signed['seconds']:.2f} s; "
+                    f"SignCertificate → CertificateSigned p50 {signed['p50_ms']:.0f} ms, p99 {signed['p99_ms']:.0f} ms")
+        if signed["signed"] != SIGNING_STATIONS:
+            raise RuntimeError(row.note)
+        return [row]
+    finally:
+        kill_clients()
+        server.stop()
+
+
+def print_signing(row: Row) -> None:
+    print(f"\nSigning storm: Heartbeat p99 {row.p99_ms:.2f} ms while {SIGNING_STATIONS} stations signed "
+          f"(target < {SIGNING_P99_TARGET_MS} ms)")
+
+
 def print_api_read_ratio(quiet: Row, busy: Row) -> None:
     ratio = (busy.p99_ms or 0) / (quiet.p99_ms or 1)
     print("\nAPI reads (same server, same fixed Heartbeat rate, back to back):")
@@ -365,29 +411,38 @@ def main() -> None:
                         help="msg/s of the fixed-rate run")
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 2)),
                         help="full-speed runs of each server, best kept")
-    parser.add_argument("--only", choices=("api-reads",), help="run only these rows")
+    parser.add_argument("--only", choices=("api-reads", "signing"), help="run only these rows")
     args = parser.parse_args()
     started = time.monotonic()
     best: dict[str, Row] = {}
     idle: list[Row] = []
+    api_rows: list[Row] = []
+    signing: list[Row] = []
     try:
         with tempfile.TemporaryDirectory(prefix="csms-bench-") as tmp:
             workdir = Path(tmp)
             register_stations(workdir / "bench.sqlite3", args.stations if args.only else max(args.stations, args.idle))
+            register_stations(workdir / "bench.sqlite3", SIGNING_STATIONS, SIGNING_PREFIX)
             add_big_transaction(workdir / "bench.sqlite3")
             if not args.only:
                 best = throughput_rows(workdir, args.stations, args.duration, args.rate, args.repeat)
                 idle = [idle_row(workdir, args.idle, compression=True), idle_row(workdir, args.idle, compression=False)]
-            api_rows = api_read_rows(workdir, args.stations, args.duration, args.rate)
+            if args.only in (None, "api-reads"):
+                api_rows = api_read_rows(workdir, args.stations, args.duration, args.rate)
+            if args.only in (None, "signing"):
+                signing = signing_rows(workdir, args.stations, args.duration, args.rate)
     finally:
         kill_clients()
     order = ["echo heartbeat", "csms heartbeat", "reference heartbeat", "fixed", "echo meter16", "csms meter16",
              "reference meter16", "echo txevent201", "csms txevent201"]
-    rows = [best[key] for key in order if key in best] + api_rows + idle
+    rows = [best[key] for key in order if key in best] + api_rows + signing + idle
     print_table(rows)
     if best:
         print_ratios(best)
-    print_api_read_ratio(*api_rows)
+    if api_rows:
+        print_api_read_ratio(*api_rows)
+    if signing:
+        print_signing(*signing)
     print("\nNotes (persisted rows counted in the SQLite files after the best runs; the API client's own figures):")
     for row in rows:
         if row.note:

@@ -33,7 +33,7 @@ SETUP_TIMEOUT = 120  # seconds for every station to connect and finish its set-u
 SUBPROTOCOL = {"heartbeat": "ocpp1.6", "meter16": "ocpp1.6", "idle": "ocpp1.6", "txevent201": "ocpp2.0.1"}
 
 
-def _auth(cs_id: str, password: str) -> dict[str, str]:
+def auth_headers(cs_id: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{cs_id}:{password}".encode()).decode()}
 
 
@@ -121,7 +121,7 @@ async def open_station(args: argparse.Namespace, index: int, cs_id: str, gate: a
     """Connect (and set up); returns (websocket, frame maker or None)."""
     async with gate:
         ws = await websockets.connect(
-            f"{args.url}/{cs_id}", subprotocols=[SUBPROTOCOL[args.mode]], additional_headers=_auth(cs_id, args.password),
+            f"{args.url}/{cs_id}", subprotocols=[SUBPROTOCOL[args.mode]], additional_headers=auth_headers(cs_id, args.password),
             compression=args.compression, ping_interval=None, open_timeout=60, max_queue=4,
         )
         timestamp = _now_iso()
