@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -14,6 +15,7 @@ from protocol.errors import error_code, trimmed
 
 CALL, CALLRESULT, CALLERROR = MessageType.Call, MessageType.CallResult, MessageType.CallError
 _LENGTHS = {CALL: 4, CALLRESULT: 3, CALLERROR: 5}
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_MESSAGE_ID = 36  # both versions: "maximum of 36 characters, to allow for GUIDs"
 _ECHOED_ID = 255  # a longer id is not sent back: "-1" stands for it
 
@@ -53,13 +55,23 @@ def _finite(text: str) -> float:
     return number
 
 
+def _int64(text: str) -> int | float:
+    # An integer no column can hold (SQLite's are 64-bit, OCPP's 32-bit) is read as a number that is not an integer:
+    # the schema check then refuses it with a TypeConstraintViolation instead of a crash where it is stored.
+    number = int(text)
+    if INT64_MIN <= number <= INT64_MAX:
+        return number
+    magnitude = sys.float_info.max if len(text) > 300 else float(abs(number))
+    return -magnitude if number < 0 else magnitude
+
+
 def loads(text: str) -> Any:
-    """JSON text to Python: orjson, and the standard library for what orjson refuses (lone surrogates, NaN...),
-    so that both agree on what is JSON; raises ValueError or RecursionError."""
+    """JSON text to Python: orjson, and the standard library for what orjson refuses (lone surrogates, NaN, integers
+    beyond 64 bits...), so that both agree on what is JSON; raises ValueError or RecursionError."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_int64)
 
 
 def parse(raw: str | bytes, ocpp_version: str) -> Frame | BadFrame:

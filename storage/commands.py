@@ -92,6 +92,17 @@ def find_reported_command(db: Any, cs_id: str, actions: tuple[str, ...], request
     return found[0] if found else None
 
 
+def was_issued_for_remote_start(store: Store, cs_id: str, id_token: str) -> bool:
+    """Whether we sent this station a RequestStartTransaction with this idToken (a Central token we issued)."""
+    sql = (
+        "SELECT 1 FROM commands WHERE cs_id = ? AND (action = ? OR operation = ?)"
+        " AND (json_extract(request, '$.idToken.idToken') = ? OR json_extract(params, '$.idToken.idToken') = ?)"
+        " LIMIT 1"
+    )
+    args = [cs_id, "RequestStartTransaction", "RequestStartTransaction", id_token, id_token]
+    return store.read(lambda db: db.execute(sql, args).fetchone() is not None)
+
+
 # -- the deliverer's side --------------------------------------------------------------------------------
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -407,7 +407,7 @@ def m009_lookup_indexes(db: sqlite_utils.Database) -> None:
     unused), a token's active transactions (1.6 concurrent-transaction check), a token by its normalised eMAID."""
     db["transactions"].create_index(["transaction_id"])
     db["transactions"].create_index(["id_token", "status"])
-    # The expression must stay the one storage/token_lookup.py compares with, or SQLite will not use the index.
+    # The expression must stay the one storage/tokens.py compares with, or SQLite will not use the index.
     db.execute(
         "CREATE INDEX idx_tokens_contract_id_normalised ON tokens (upper(replace(replace(contract_id, '-', ''), ' ', '')))"
     )

@@ -1,4 +1,4 @@
-"""Authorization tokens as the management API writes and lists them."""
+"""Authorization tokens: written and listed by the management API, looked up by uid or contract id to authorise."""
 from __future__ import annotations
 
 from typing import Any
@@ -28,3 +28,25 @@ def get_token(store: Store, uid: str) -> dict[str, Any] | None:
 def list_tokens(store: Store, offset: int, limit: int) -> list[dict[str, Any]]:
     """Tokens ordered by uid (off the event loop: a big offset walks that many index entries)."""
     return store.read_off_hub(lambda db: list(db["tokens"].rows_where(order_by="uid", limit=limit, offset=offset)))
+
+
+# SQLite's spelling of normalise_contract_id, the expression of the index idx_tokens_contract_id_normalised.
+NORMALISED_CONTRACT_ID = "upper(replace(replace(contract_id, '-', ''), ' ', ''))"
+
+
+def normalise_contract_id(contract_id: str) -> str:
+    """An eMAID without separators, upper case (NL-TNM-C00122045-K → NLTNMC00122045K)."""
+    return contract_id.replace("-", "").replace(" ", "").upper()
+
+
+def find_token_by_contract(store: Store, contract_id: str) -> dict[str, Any] | None:
+    """The token with this contract id, compared exactly first, then normalised; or None."""
+    normalised = normalise_contract_id(contract_id)
+
+    def lookup(db: Any) -> dict[str, Any] | None:
+        exact = next(db["tokens"].rows_where("contract_id = ?", [contract_id], limit=1), None)
+        if exact is not None:
+            return exact
+        return next(db["tokens"].rows_where(f"{NORMALISED_CONTRACT_ID} = ?", [normalised], limit=1), None)
+
+    return store.read(lookup)

@@ -12,7 +12,6 @@ from storage import (
     Store,
     database,
     stations,
-    token_lookup,
     tokens,
     transactions,
     transactions_v16,
@@ -61,8 +60,8 @@ def test_a_token_is_found_by_its_normalised_contract_id_on_an_index(traced) -> N
     store, statements = traced
     tokens.save_token(store, {"uid": "T1", "type": "eMAID", "contract_id": "NL-TNM-C00122045-K", "valid": True})
     statements.clear()
-    assert token_lookup.find_token_by_contract(store, "NLTNM C00122045K")["uid"] == "T1"
-    assert token_lookup.find_token_by_contract(store, "NL-XXX-C00000000-X") is None
+    assert tokens.find_token_by_contract(store, "NLTNM C00122045K")["uid"] == "T1"
+    assert tokens.find_token_by_contract(store, "NL-XXX-C00000000-X") is None
     assert any("upper(replace" in sql for sql in statements)
     assert full_scans(store, statements) == []
 

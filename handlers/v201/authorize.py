@@ -7,7 +7,7 @@ from handlers import certificate_status
 from handlers.authorization import cache_expiry, is_expired
 from handlers.routing import CallContext
 from handlers.v201 import routes
-from storage import station_runtime, token_lookup, tokens
+from storage import commands, station_runtime, tokens
 from storage.database import Store
 
 # Types whose idToken is a token uid we can look up (eMAID also by its contract id).
@@ -24,10 +24,10 @@ def id_token_info(store: Store, cs_id: str, id_token: dict[str, Any]) -> dict[st
         return {"status": "Accepted"}
     token = tokens.get_token(store, value)
     if token is None and token_type == "eMAID":
-        token = token_lookup.find_token_by_contract(store, value)
+        token = tokens.find_token_by_contract(store, value)
     if token is not None:
         return _known_token_info(token)
-    if token_type == "Central" and token_lookup.was_issued_for_remote_start(store, cs_id, value):
+    if token_type == "Central" and commands.was_issued_for_remote_start(store, cs_id, value):
         return {"status": "Accepted"}
     return {"status": "Unknown" if token_type in LOOKUP_TYPES else "Invalid"}
 
