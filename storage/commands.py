@@ -61,7 +61,7 @@ PUBLIC_COLUMNS = (
 
 def list_commands(store: Store, cs_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
     """The station's commands, newest first (without their secrets)."""
-    return store.read(
+    return store.read_off_hub(
         lambda db: [
             decode_command(row)
             for row in db["commands"].rows_where(

@@ -26,7 +26,7 @@ def upsert_variables(store: Store, rows: list[dict[str, Any]]) -> None:
 
 def list_variables(store: Store, cs_id: str, offset: int = 0, limit: int = 20) -> list[dict[str, Any]]:
     """The station's reported variable attributes by component, variable and attribute type."""
-    return store.read(
+    return store.read_off_hub(
         lambda db: list(
             db["device_model"].rows_where("cs_id = ?", [cs_id], order_by=_ORDER, limit=limit, offset=offset)
         )

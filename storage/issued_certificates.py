@@ -24,7 +24,7 @@ def record_issued(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
 def list_issued(store: Store, cs_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
     """The station's issued certificates, newest first."""
     sql = f"SELECT {PUBLIC_COLUMNS} FROM issued_certificates WHERE cs_id = ? ORDER BY created_at DESC, serial LIMIT ? OFFSET ?"
-    return store.read(lambda db: [dict(zip(PUBLIC_COLUMNS.split(", "), row)) for row in db.execute(sql, [cs_id, limit, offset])])
+    return store.read_off_hub(lambda db: [dict(zip(PUBLIC_COLUMNS.split(", "), row)) for row in db.execute(sql, [cs_id, limit, offset])])
 
 
 def revoke(store: Store, cs_id: str | None, serial: str) -> bool:

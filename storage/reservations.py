@@ -94,7 +94,7 @@ def list_reservations(store: Store, cs_id: str, offset: int, limit: int) -> list
     """The station's reservations, newest first, with their status as of now."""
     sql = f"{_SELECT} WHERE cs_id = :cs_id ORDER BY id DESC LIMIT :limit OFFSET :offset"
     params = {"now": utc_now_iso(), "cs_id": cs_id, "limit": limit, "offset": offset}
-    return store.read(lambda db: [dict(row) for row in db.query(sql, params)])
+    return store.read_off_hub(lambda db: [dict(row) for row in db.query(sql, params)])
 
 
 def get_reservation(store: Store, cs_id: str, reservation_id: int) -> dict[str, Any] | None:

@@ -45,4 +45,4 @@ def list_events(store: Store, cs_id: str, offset: int = 0, limit: int = 20) -> l
         " FROM station_messages WHERE cs_id = ?"
         " ORDER BY received_at DESC, kind, id DESC LIMIT ? OFFSET ?"
     )
-    return store.read(lambda db: [dict(row) for row in db.query(sql, [cs_id, cs_id, limit, offset])])
+    return store.read_off_hub(lambda db: [dict(row) for row in db.query(sql, [cs_id, cs_id, limit, offset])])

@@ -72,7 +72,7 @@ def list_stations(store: Store, offset: int, limit: int) -> list[dict[str, Any]]
             station["connectors"] = connectors.get(station["id"], [])
         return stations
 
-    return store.read(read)
+    return store.read_off_hub(read)
 
 
 def _connectors(db: sqlite_utils.Database, cs_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
