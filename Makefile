@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench soak lint clean
 
 $(PY):
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
@@ -33,6 +33,10 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) -m bench
+
+# Fifty kill -9 trials of tests/reliability/durability.py: prints `trials, acknowledged, lost`.
+soak: $(DEV_STAMP)
+	$(PY) -m tests.reliability.durability --trials 50
 
 clean:
 	rm -rf $(VENV) .pytest_cache
