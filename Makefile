@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test bench soak lint clean
+.PHONY: run test bench soak fuzz lint clean
 
 $(PY):
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
@@ -37,6 +37,10 @@ bench: $(DEV_STAMP)
 # Fifty kill -9 trials of tests/reliability/durability.py: prints `trials, acknowledged, lost`.
 soak: $(DEV_STAMP)
 	$(PY) -m tests.reliability.durability --trials 50
+
+# Ten minutes of hypothesis-generated OCPP-J frames against a live server: prints the case count.
+fuzz: $(DEV_STAMP)
+	$(PY) -m tests.reliability.frame_fuzz --seconds 600
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -7,6 +7,7 @@ import pytest
 from ocpp.exceptions import FormatViolationError, OccurrenceConstraintViolationError, PropertyConstraintViolationError
 
 from storage import connectors, device_model, security_events
+from tests.handlers.conftest import make_caller
 from v201_support import CS_ID, add_station, caller, energy, rows
 
 NOW = "2026-01-01T10:00:00Z"
@@ -199,3 +200,8 @@ def test_invalid_payload_is_a_callerror_and_stores_nothing(call, store, action, 
     with pytest.raises(error):
         call(action, payload)
     assert connectors.list_connectors(store, CS_ID) == [] and security_events.list_events(store, CS_ID) == []
+
+
+def test_a_21_reservation_ended_without_a_transaction_is_answered(store):
+    call21 = make_caller(store, CS_ID, "2.1")
+    assert call21("ReservationStatusUpdate", {"reservationId": 7, "reservationUpdateStatus": "NoTransaction"}) == {}
