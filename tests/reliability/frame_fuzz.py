@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from websockets.sync.client import ClientConnection, connect
 
@@ -91,7 +92,7 @@ def run_cases(ws: ClientConnection, version: str, examples: int, seed: int | Non
             check_garbage(ws, version, value)
 
     if seed is not None:
-        run = __import__("hypothesis").seed(seed)(run)
+        run = hypothesis_seed(seed)(run)
     run()
     return next(count) - 1
 

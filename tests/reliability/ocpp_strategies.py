@@ -2,6 +2,7 @@
 frames a broken or hostile station sends. The schemas use a small Draft-4 subset, all of it handled here."""
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -14,8 +15,8 @@ INT32 = 2**31 - 1
 # Unicode text without lone surrogates (they are not UTF-8: tested apart) nor NUL.
 TEXT = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 TIMES = st.datetimes(
-    min_value=__import__("datetime").datetime(1970, 1, 2), max_value=__import__("datetime").datetime(2099, 12, 31),
-    timezones=st.just(__import__("datetime").timezone.utc),
+    min_value=datetime.datetime(1970, 1, 2), max_value=datetime.datetime(2099, 12, 31),
+    timezones=st.just(datetime.timezone.utc),
 ).map(lambda moment: moment.isoformat().replace("+00:00", "Z"))
 
 
