@@ -41,7 +41,7 @@ def create_app(config: Config, store: storage.Store | None = None, ca: LocalCA |
         CSMS_CONFIG=config,
     )
     app.extensions["csms_ca"] = ca or open_ca(config)
-    storage.init_app(app, store or storage.Store(config.db_path))
+    storage.init_app(app, store or storage.Store(config.db_path, config.db_max_mb))
     errors.init_errors(app)
     api = errors.Api(app)
     _register_blueprints(app, api)
@@ -88,9 +88,13 @@ def _has_api_token(expected: str) -> bool:
 def _register_service_routes(app: Flask) -> None:
     @app.get("/health")
     def health() -> tuple[dict, int]:
-        storage.current().read(lambda db: db.execute("SELECT 1").fetchone())
+        store = storage.current()
+        store.read(lambda db: db.execute("SELECT 1").fetchone())
         if not app.extensions.get("csms_listeners_ready", True):
             return {"status": "starting"}, 503
+        problem = store.health()
+        if problem is not None:
+            return {"status": "unavailable", "error": problem}, 503
         return {"status": "ok"}, 200
 
     @app.get("/metrics")

@@ -47,6 +47,7 @@ class Config:
     boot_pending_while_provisioning: bool = False  # answer BootNotification Pending while provisioning commands wait
     boot_pending_interval: int = 10  # seconds a Pending station waits before it boots again
     price_per_kwh: float = 0.55  # totalCost of an ended 2.0.1 transaction, per kWh (the original's price)
+    db_max_mb: int = 0  # cap on the database file for rigs on small storage (0: none); past it writes are refused
     public_host: str | None = None  # the host name stations use: in the local CA's server certificate
     pki_dir: Path | None = None  # the local CA's files; default: `<database name>-pki` beside the database file
     ca_cert: str | None = None  # a root certificate (PEM) of the operator's to sign our sub-CAs with...

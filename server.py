@@ -85,7 +85,7 @@ def tune_garbage_collector() -> None:
 
 def serve(config: Config) -> None:
     """Open the database, start every listener, block until SIGINT or SIGTERM, then stop cleanly."""
-    store = Store(config.db_path)
+    store = Store(config.db_path, config.db_max_mb)
     station_runtime.reset_connections(store)
     gateway = Gateway(config, store, connections, hooks, open_ca(config))
     STATIONS_CONNECTED.set_function(lambda: len(connections))

@@ -11,6 +11,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError, UnsupportedMediaType
 
 from schemas.common import StatusSchema
+from storage.database import StorageFull
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,9 @@ class Api(flask_smorest.Api):
 def _handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return error_response(error.code or 500, describe(error))
+    if isinstance(error, StorageFull):
+        log.error("%s %s: not stored: %s", request.method, request.path, error)
+        return error_response(507, "the database is full: nothing was stored")
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500, InternalServerError.description or "internal error")
 

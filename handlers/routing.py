@@ -13,6 +13,7 @@ from pki.local_ca import LocalCA
 from protocol.errors import trimmed
 from protocol.validation import known_actions, validate
 from storage import Store
+from storage.database import StorageFull
 
 
 @dataclass
@@ -65,6 +66,9 @@ class Routes:
             result = handler(ctx, payload)
         except OCPPError:
             raise
+        except StorageFull as error:  # refused, never acknowledged: the station keeps it and sends it again
+            ctx.log.error("%s %s: not stored: %s", ctx.action, ctx.message_id, error)
+            raise InternalError(description="the CSMS cannot store this message now (its database is full)")
         except Exception:
             ctx.log.exception("%s %s: handler failed", ctx.action, ctx.message_id)
             raise InternalError(description="the CSMS failed to handle this message")

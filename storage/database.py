@@ -34,6 +34,7 @@ CHECKPOINT_PAGES = 10000  # ~40 MiB of WAL
 # The writer's page cache. SQLite's default 2 MiB missed often at a thousand stations (each miss a pread of
 # a page of another station's transaction); the pages a batch changes also stay here until its commit.
 WRITER_CACHE_KIB = 65536
+STUCK_SECONDS = 10.0  # a batch taking longer than this means the disk or a lock holds the writer
 PURGE_BUSY_TIMEOUT_MS = 2000  # how long a WAL purge waits for readers of an older snapshot
 # The thread of `Store.read_off_hub`: a pool of its own, so that API reads never delay the writer's COMMIT on gevent's
 # threadpool, and one thread, so that they never take more than one core.
@@ -156,6 +157,10 @@ def _at_low_priority(function: Callable[[sqlite_utils.Database], T], db: sqlite_
     return function(db)
 
 
+class StorageFull(Exception):
+    """A write could not be stored: the disk, or the cap CSMS_DB_MAX_MB, is full."""
+
+
 class _Job:
     __slots__ = ("function", "done", "result", "error")
 
@@ -169,7 +174,7 @@ class _Job:
 class Store:
     """Owns the database file. `write` goes through one writer; `reader` lends a read connection."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, max_megabytes: int = 0) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer_conn = _connect(self.path)
@@ -184,6 +189,9 @@ class Store:
         # Overwritten and deleted content is zeroed, not left in free space: a station password must not outlive
         # the command that carried it (see `purge_wal` for the WAL's old page versions).
         self._writer_conn.execute("PRAGMA secure_delete = ON")
+        if max_megabytes:  # a cap for rigs on small storage: past it, writes fail as on a full disk
+            page_size = self._writer_conn.execute("PRAGMA page_size").fetchone()[0]
+            self._writer_conn.execute(f"PRAGMA max_page_count = {max_megabytes * 1024 * 1024 // page_size}")
         migrations.apply(self._writer_db)
         self._writer_conn.execute("PRAGMA busy_timeout = 0")  # see _begin
         self._readers: list[sqlite_utils.Database] = []
@@ -193,6 +201,8 @@ class Store:
         self._jobs_waiting = threading.Event()
         self._after_commit: list[Callable[[], None]] = []
         self._purge_requested = False
+        self._batch_started: float | None = None  # when the writer began the batch it is working on
+        self._write_failure: tuple[float, str] | None = None  # when and why a batch last failed to store something
         self._closed = False
         self._thread = threading.Thread(target=self._writer_loop, name="sqlite-writer", daemon=True)
         self._thread.start()
@@ -206,6 +216,8 @@ class Store:
         self._queue(job)
         assert job.done is not None
         job.done.wait()
+        if isinstance(job.error, sqlite3.OperationalError) and "full" in str(job.error):
+            raise StorageFull(str(job.error)) from job.error
         if job.error is not None:
             raise job.error
         return job.result
@@ -218,6 +230,17 @@ class Store:
     def _queue(self, job: _Job) -> None:
         self._jobs.append(job)
         self._jobs_waiting.set()
+
+    def health(self) -> str | None:
+        """Why writes cannot be trusted to land now (one failed for want of space or a lock within STUCK_SECONDS, or the
+        writer has been stuck in one batch that long), or None when they can."""
+        failure = self._write_failure
+        if failure is not None and time.monotonic() - failure[0] < STUCK_SECONDS:
+            return f"writes fail: {failure[1]}"
+        started = self._batch_started
+        if started is not None and time.monotonic() - started > STUCK_SECONDS:
+            return f"the writer has been in one batch for {time.monotonic() - started:.0f} s"
+        return None
 
     def purge_wal(self) -> None:
         """Checkpoint and truncate the WAL after the next batch: the old versions of overwritten pages leave the
@@ -246,12 +269,18 @@ class Store:
                 self._truncate_wal()
 
     def _commit_batch(self, batch: list[_Job]) -> None:
+        self._batch_started = time.monotonic()
         try:
             self._run_batch(batch)
         except BaseException as error:  # COMMIT failed: every job of the batch fails with it
             log.exception("write batch of %d failed", len(batch))
             for job in batch:
                 job.error = job.error or error
+        finally:
+            self._batch_started = None
+        storage_errors = [job.error for job in batch if isinstance(job.error, sqlite3.OperationalError)]
+        if storage_errors:
+            self._write_failure = (time.monotonic(), str(storage_errors[0]))
         for job in batch:
             if job.done is not None:
                 job.done.set()
