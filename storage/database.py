@@ -34,6 +34,9 @@ CHECKPOINT_PAGES = 10000  # ~40 MiB of WAL
 # The writer's page cache. SQLite's default 2 MiB missed often at a thousand stations (each miss a pread of
 # a page of another station's transaction); the pages a batch changes also stay here until its commit.
 WRITER_CACHE_KIB = 65536
+# Durable writes are bounded by their callers (each station, each API request waits for its own commit); this bounds
+# the best-effort ones.
+MAX_QUEUED_JOBS = 50_000
 STUCK_SECONDS = 10.0  # a batch taking longer than this means the disk or a lock holds the writer
 PURGE_BUSY_TIMEOUT_MS = 2000  # how long a WAL purge waits for readers of an older snapshot
 # The thread of `Store.read_off_hub`: a pool of its own, so that API reads never delay the writer's COMMIT on gevent's
@@ -201,6 +204,7 @@ class Store:
         self._jobs_waiting = threading.Event()
         self._after_commit: list[Callable[[], None]] = []
         self._purge_requested = False
+        self.dropped_writes = 0  # best-effort writes dropped because the queue was full
         self._batch_started: float | None = None  # when the writer began the batch it is working on
         self._write_failure: tuple[float, str] | None = None  # when and why a batch last failed to store something
         self._closed = False
@@ -223,9 +227,17 @@ class Store:
         return job.result
 
     def write_later(self, function: WriteJob[Any]) -> None:
-        """Queue a best-effort write (last seen, logs); nobody waits for its commit."""
-        if not self._closed:
-            self._queue(_Job(function, wait=False))
+        """Queue a best-effort write (last seen, logs); nobody waits for its commit. While the writer is this far
+        behind (a stalled disk), such writes are dropped: nobody waits for them, so nothing else would bound them."""
+        if self._closed:
+            return
+        if len(self._jobs) >= MAX_QUEUED_JOBS:
+            self.dropped_writes += 1
+            if self.dropped_writes % 1000 == 1:
+                log.warning("the writer is %d jobs behind: best-effort writes dropped (%d so far)", len(self._jobs),
+                            self.dropped_writes)
+            return
+        self._queue(_Job(function, wait=False))
 
     def _queue(self, job: _Job) -> None:
         self._jobs.append(job)
