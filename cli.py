@@ -1,11 +1,10 @@
 """The command line: `serve` (the default) and helper sub-commands."""
 from __future__ import annotations
 
-import logging
-
 import click
 from click_default_group import DefaultGroup
 
+import logs
 from config import Config
 
 
@@ -23,7 +22,7 @@ def serve() -> None:
         config = Config.from_env()
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(config.log_level, config.log_format)
     server.serve(config)
 
 

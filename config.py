@@ -39,6 +39,7 @@ class Config:
     max_connections: int = 20000  # live OCPP sockets; more are refused with 503
     deflate_window_bits: int = 10  # permessage-deflate LZ77 window we compress with (9-15); bounds memory
     log_level: str = "INFO"
+    log_format: str = "text"  # or json: one JSON object a line, naming the station
     command_max_attempts: int = 5  # sends of one command before it fails for want of an answer
     command_retry_delay: float = 30.0  # first backoff after a timeout; doubles per attempt, capped at 10 min
     command_ttl: float = 86400.0  # open commands older than this expire

@@ -32,6 +32,7 @@ class StationLog(logging.LoggerAdapter):
     and the like come from the station)."""
 
     def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        kwargs["extra"] = {**kwargs.get("extra", {}), "cs_id": self.extra["cs_id"]}  # for JSON logs
         return f"[{self.extra['cs_id']}] {msg}", kwargs
 
     def log(self, level: int, msg: Any, *args: Any, **kwargs: Any) -> None:
