@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 if __name__ == "__main__":
-    # Before anything imports threading, socket or ssl: the whole server runs on gevent.
-    from gevent import monkey
+    import sys
 
-    monkey.patch_all()
+    # Before anything imports threading, socket or ssl: the whole server runs on gevent. The other commands (the
+    # simulator's asyncio above all) keep the plain standard library.
+    if sys.argv[1:2] in ([], ["serve"]):
+        from gevent import monkey
+
+        monkey.patch_all()
 
 import hmac
 from pathlib import Path
@@ -14,6 +18,7 @@ from flask import Flask, Response, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import storage
+import web
 from api import errors
 from config import Config
 from pki.local_ca import LocalCA, open_ca
@@ -24,7 +29,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(config: Config, store: storage.Store | None = None, ca: LocalCA | None = None) -> Flask:
-    """The management API app (API, docs, health, metrics, OCSP). Opens no listening sockets."""
+    """The management API app (API, docs, health, metrics, OCSP, the dashboard). Opens no listening sockets."""
     app = Flask(__name__)
     # A certificate hash in the standard base64 alphabet may hold "//" or start with "/": werkzeug would
     # answer such a path with a 308 to the merged path instead of routing it.
@@ -47,6 +52,7 @@ def create_app(config: Config, store: storage.Store | None = None, ca: LocalCA |
     _register_blueprints(app, api)
     _register_hooks(app, config)
     _register_service_routes(app)
+    web.init_app(app, config)
     return app
 
 

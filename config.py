@@ -59,6 +59,19 @@ class Config:
     contract_provider: str = "none"  # Get15118EVCertificate: none, local (our contract sub-CA) or http
     contract_provider_url: str | None = None  # the http provider's endpoint...
     contract_provider_token: str | None = None  # ...and its bearer token
+    ocpi_country_code: str = "GB"  # who we are as an OCPI CPO: country code...
+    ocpi_party_id: str = "TWK"  # ...and party id (the owner of our locations, sessions, CDRs and tariff)
+    ocpi_business_name: str = "CSMS"  # the name in our OCPI credentials
+    ocpi_currency: str = "EUR"  # of the tariff, sessions and CDRs (the price is price_per_kwh)
+    ocpi_time_zone: str = "UTC"  # IANA time zone of the locations we serve
+    ocpi_timeout: float = 10.0  # seconds for each request we make to a partner (handshake, pushes)
+    ocpi_authorize_timeout: float = 2.0  # seconds a station waits for a partner's real-time authorization
+    ocpi_retry_delay: float = 1.0  # first wait before a failed push is tried again; doubles per attempt...
+    ocpi_retry_max: float = 300.0  # ...up to this
+    ocpi_command_timeout: int = 60  # seconds a partner's command may take before its result is TIMEOUT
+    ocpi_session_interval: float = 60.0  # seconds between pushed updates of an active session's energy
+    frame_log: bool = True  # keep each station's newest OCPP frames for the dashboard
+    frame_log_size: int = 100  # frames kept per station
 
     @property
     def pki_directory(self) -> Path:

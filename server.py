@@ -13,12 +13,15 @@ import gevent
 from gevent.event import Event
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
+import web
 from app import create_app
 from config import Config
 from gateway import connections, hooks, outbox_link
 from gateway.service import Gateway
 from gateway.wsgi import build_servers
+from handlers import authorization
 from metrics import STATIONS_CONNECTED
+from ocpi.service import Ocpi
 from outbox.service import Outbox
 from pki.local_ca import open_ca
 from storage import Store, station_runtime
@@ -55,7 +58,7 @@ class ApiHandler(WSGIHandler):
         super().handle()
 
 
-def build_listeners(config: Config, store: Store, gateway: Gateway) -> list[Listener]:
+def build_listeners(config: Config, store: Store, gateway: Gateway, ocpi: Ocpi) -> list[Listener]:
     """The servers of this process, not yet started."""
     api_app = create_app(config, store, gateway.ca)
     api_app.extensions["csms_listeners_ready"] = False
@@ -67,13 +70,24 @@ def build_listeners(config: Config, store: Store, gateway: Gateway) -> list[List
     ]
     for name, scheme, server in build_servers(gateway):
         listeners.append(Listener(name, scheme, "/ws", server))
+    ocpi_server = WSGIServer((config.ocpi_host, config.ocpi_port), ocpi.app, log=None, handler_class=ApiHandler)
+    listeners.append(Listener("ocpi", "http", "/ocpi/versions", ocpi_server))
     return listeners
+
+
+def reachable_host(config: Config, bound_host: str) -> str:
+    """The host others reach a listener bound to `bound_host` at."""
+    return config.public_host or ("127.0.0.1" if bound_host in ("0.0.0.0", "::", "") else bound_host)
 
 
 def ocsp_url(config: Config, api: Listener) -> str:
     """Our OCSP responder's address as stations reach it: put in every certificate the local CA issues."""
-    host = config.public_host or ("127.0.0.1" if config.api_host in ("0.0.0.0", "::", "") else config.api_host)
-    return f"http://{host}:{api.server.address[1]}/ocsp"
+    return f"http://{reachable_host(config, config.api_host)}:{api.server.address[1]}/ocsp"
+
+
+def ocpi_base_url(config: Config, ocpi: Listener) -> str:
+    """The OCPI base URL we announce when CSMS_PUBLIC_URL is unset: {base}/versions is the partners' entry."""
+    return f"http://{reachable_host(config, config.ocpi_host)}:{ocpi.server.address[1]}/ocpi"
 
 
 def tune_garbage_collector() -> None:
@@ -92,16 +106,22 @@ def serve(config: Config) -> None:
     outbox = Outbox(store, config)
     outbox_link.attach(outbox, hooks, store)
     outbox.start()
-    listeners = build_listeners(config, store, gateway)
+    ocpi = Ocpi(config, store)
+    listeners = build_listeners(config, store, gateway, ocpi)
+    dashboard = next(listener.server.application for listener in listeners if listener.name == "api")
+    web.start_live(dashboard, store, hooks, config)
     tune_garbage_collector()
     gateway.start()
     for listener in listeners:
         listener.server.start()
     gateway.ca.ocsp_url = ocsp_url(config, listeners[0])
+    ocpi.start(ocpi_base_url(config, next(listener for listener in listeners if listener.name == "ocpi")))
+    authorization.remote_authorizers.append(ocpi.authorizer)
     for listener in listeners:
         app: Any = listener.server.application
         if hasattr(app, "extensions"):
             app.extensions["csms_listeners_ready"] = True
+    dashboard.extensions["csms_station_urls"] = {listener.name: listener.url() for listener in listeners}
     print(f"CSMS database {config.db_path}", flush=True)
     for listener in listeners:
         print(f"listening {listener.name} {listener.url()}", flush=True)
@@ -112,7 +132,9 @@ def serve(config: Config) -> None:
     stop.wait()
     log.info("stopping")
     outbox.stop()
+    ocpi.stop()
     gateway.stop()
+    web.stop_live(dashboard)  # open event streams end, or the API listener would wait for them
     for listener in listeners:
         listener.server.stop(timeout=5)
     store.close()

@@ -12,8 +12,8 @@ import storage
 from api.errors import Blueprint
 from api.responses import empty
 from pki.fingerprints import certificate_hash
-from schemas.certificates import CertificateSchema, normalise_hash, parse_certificate
-from schemas.common import StatusSchema
+from schemas.certificates import CertificateSchema, StoredCertificateSchema, normalise_hash, parse_certificate
+from schemas.common import PageArgsSchema, StatusSchema
 from storage import certificates
 
 blp = Blueprint("certificates", __name__, description="Client certificates")
@@ -38,6 +38,12 @@ class Certificates(MethodView):
         }
         certificates.save_certificate(storage.current(), row)
         return empty(201)
+
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, StoredCertificateSchema(many=True), description="Stored certificates, by hash")
+    @blp.doc(operationId="listCertificates", summary="List stored certificates")
+    def get(self, page: dict[str, int]) -> list[dict[str, Any]]:
+        return certificates.list_certificates(storage.current(), page["offset"], page["limit"])
 
 
 class HashConverter(PathConverter):

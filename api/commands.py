@@ -32,11 +32,62 @@ from storage.certificates import record_station_certificate
 blp = Blueprint("commands", __name__, description="Commands to charge stations")
 
 
-def _write(cs_id: str, job: Callable[[sqlite_utils.Database], None]) -> Response:
+def _write(cs_id: str, job: Callable[[sqlite_utils.Database], None]) -> None:
     """Write the operation's rows and commands in one transaction; 404 if the station went meanwhile."""
     if not stations.write_if_station(storage.current(), cs_id, job):
         abort(404, message=f"unknown charge station {cs_id!r}")
-    return empty(200)
+
+
+def queue_reconfigure(cs_id: str, settings: dict[str, str]) -> None:
+    """Queue the settings (checked for the station's version) as one provisioning command, each recorded Pending."""
+    version = require_station(cs_id)["ocpp_version"]
+    for name, value in settings.items():
+        problem = setting_problem(name, value, version)
+        if problem:
+            abort(400, message=problem)
+
+    shown, secrets = split_secrets("reconfigure", settings)
+
+    def job(db: sqlite_utils.Database) -> None:
+        command_id = commands.queue_command(db, cs_id, "reconfigure", shown, "provisioning", secrets)
+        for name, value in shown.items():
+            station_settings.record_setting(db, cs_id, name, value, "Pending", command_id)
+
+    _write(cs_id, job)
+
+
+def queue_trigger(cs_id: str, trigger: str) -> None:
+    """Queue a trigger, unless the same one is still pending."""
+    require_station(cs_id)
+    params = {"trigger": trigger}
+
+    def job(db: sqlite_utils.Database) -> None:
+        if not commands.has_pending_command(db, cs_id, "trigger", params):
+            commands.queue_command(db, cs_id, "trigger", params)
+
+    _write(cs_id, job)
+
+
+def queue_charging_profile(cs_id: str, profile: dict[str, Any]) -> None:
+    """Queue a 2.0.1 charging profile (400 when the station's version cannot express it)."""
+    store = storage.current()
+    version = require_station(cs_id)["ocpp_version"]
+
+    def find_active_evse(transaction_id: str) -> int | None:
+        found = store.read(lambda db: transactions.find_active_transaction(db, cs_id, transaction_id))
+        return None if found is None else int(found["evse_id"] or 0)
+
+    try:
+        request = build_request(profile, find_active_evse)
+        if version == "1.6":
+            check_expressible_in_16(request, find_active_evse)
+    except ProfileError as error:
+        abort(400, message=str(error))
+
+    def job(db: sqlite_utils.Database) -> None:
+        commands.queue_command(db, cs_id, "setChargingProfile", request)
+
+    _write(cs_id, job)
 
 
 @blp.route("/cs/<cs_id>/reconfigure")
@@ -46,20 +97,8 @@ class Reconfigure(MethodView):
     @blp.alt_response(404, schema=StatusSchema, description="Unknown charge station")
     @blp.doc(operationId="reconfigureChargeStation", summary="Reconfigure the charge station")
     def post(self, settings: dict[str, str], cs_id: str) -> Response:
-        version = require_station(cs_id)["ocpp_version"]
-        for name, value in settings.items():
-            problem = setting_problem(name, value, version)
-            if problem:
-                abort(400, message=problem)
-
-        shown, secrets = split_secrets("reconfigure", settings)
-
-        def job(db: sqlite_utils.Database) -> None:
-            command_id = commands.queue_command(db, cs_id, "reconfigure", shown, "provisioning", secrets)
-            for name, value in shown.items():
-                station_settings.record_setting(db, cs_id, name, value, "Pending", command_id)
-
-        return _write(cs_id, job)
+        queue_reconfigure(cs_id, settings)
+        return empty(200)
 
 
 @blp.route("/cs/<cs_id>/certificates")
@@ -84,7 +123,8 @@ class InstallCertificates(MethodView):
                     command_id = commands.queue_command(db, cs_id, "installCertificate", params, "provisioning")
                 record_station_certificate(db, cs_id, {**record, "command_id": command_id})
 
-        return _write(cs_id, job)
+        _write(cs_id, job)
+        return empty(200)
 
 
 @blp.route("/cs/<cs_id>/trigger")
@@ -94,14 +134,8 @@ class Trigger(MethodView):
     @blp.alt_response(404, schema=StatusSchema, description="Unknown charge station")
     @blp.doc(operationId="triggerChargeStation", summary="Trigger a charge station action")
     def post(self, body: dict[str, str], cs_id: str) -> Response:
-        require_station(cs_id)
-        params = {"trigger": body["trigger"]}
-
-        def job(db: sqlite_utils.Database) -> None:
-            if not commands.has_pending_command(db, cs_id, "trigger", params):
-                commands.queue_command(db, cs_id, "trigger", params)
-
-        return _write(cs_id, job)
+        queue_trigger(cs_id, body["trigger"])
+        return empty(200)
 
 
 @blp.route("/cs/<cs_id>/setchargingprofile")
@@ -111,24 +145,8 @@ class SetChargingProfile(MethodView):
     @blp.alt_response(404, schema=StatusSchema, description="Unknown charge station")
     @blp.doc(operationId="setChargingProfile", summary="Send a charging profile to the charge station")
     def post(self, profile: dict[str, Any], cs_id: str) -> Response:
-        store = storage.current()
-        version = require_station(cs_id)["ocpp_version"]
-
-        def find_active_evse(transaction_id: str) -> int | None:
-            found = store.read(lambda db: transactions.find_active_transaction(db, cs_id, transaction_id))
-            return None if found is None else int(found["evse_id"] or 0)
-
-        try:
-            request = build_request(profile, find_active_evse)
-            if version == "1.6":
-                check_expressible_in_16(request, find_active_evse)
-        except ProfileError as error:
-            abort(400, message=str(error))
-
-        def job(db: sqlite_utils.Database) -> None:
-            commands.queue_command(db, cs_id, "setChargingProfile", request)
-
-        return _write(cs_id, job)
+        queue_charging_profile(cs_id, profile)
+        return empty(200)
 
 
 @blp.route("/cs/<cs_id>/commands")

@@ -55,6 +55,11 @@ def _flatten(prefix: str, messages: Any) -> list[str]:
     return [f"{prefix}: {_lowercase_first(str(messages))}" if prefix else str(messages)]
 
 
+def describe_messages(location: str, messages: Any) -> str:
+    """One line for marshmallow's messages about the input at `location` ("body", "query"...), as `describe` says it."""
+    return "; ".join(_flatten(location, messages))
+
+
 def _lowercase_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 

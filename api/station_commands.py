@@ -71,6 +71,33 @@ def _state_of_call(cs_id: str, version: str, action: str, payload: dict[str, Any
     return lambda db, command_id: reservations.add_requested(db, cs_id, reservation, command_id)
 
 
+def queue_any_call(cs_id: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Queue any CSMS-initiated action of the station's version, its payload checked against the action's schema."""
+    version = _known_version(cs_id)
+    if action not in CSMS_ACTIONS[version]:
+        abort(400, message=f"body.action: {action!r} is not a CSMS-initiated OCPP {version} action")
+    if mask_payload(payload) != payload and action != "SetNetworkProfile":
+        # Only /reconfigure keeps the stored Basic auth hash in step with what the station accepts.
+        abort(400, message="body.payload: change Basic auth passwords with POST /cs/{csId}/reconfigure")
+    try:
+        validate(MessageType.Call, action, payload, version)
+    except OCPPError as error:
+        abort(400, message=f"body.payload: {error.description}")
+    return queue_call(cs_id, version, action, payload)
+
+
+def queue_typed(cs_id: str, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Queue a typed operation (a body its schema accepted) as the OCPP call of the station's version."""
+    version = _known_version(cs_id)
+    if operation == "reserveNow" and "reservationId" not in body:
+        body = body | {"reservationId": reservations.unused_reservation_id(storage.current(), cs_id)}
+    try:
+        action, payload = build_call(operation, body, version)
+    except TypedCallError as error:
+        abort(400, message=str(error))
+    return queue_call(cs_id, version, action, payload)
+
+
 @blp.route("/cs/<cs_id>/call")
 class Call(MethodView):
     @blp.arguments(CallSchema)
@@ -79,18 +106,7 @@ class Call(MethodView):
     @blp.alt_response(409, schema=StatusSchema, description="The station's OCPP version is not known yet")
     @blp.doc(operationId="callChargeStation", summary="Send any CSMS-initiated OCPP action through the outbox")
     def post(self, body: dict[str, Any], cs_id: str) -> dict[str, Any]:
-        version = _known_version(cs_id)
-        action, payload = body["action"], body["payload"]
-        if action not in CSMS_ACTIONS[version]:
-            abort(400, message=f"body.action: {action!r} is not a CSMS-initiated OCPP {version} action")
-        if mask_payload(payload) != payload and action != "SetNetworkProfile":
-            # Only /reconfigure keeps the stored Basic auth hash in step with what the station accepts.
-            abort(400, message="body.payload: change Basic auth passwords with POST /cs/{csId}/reconfigure")
-        try:
-            validate(MessageType.Call, action, payload, version)
-        except OCPPError as error:
-            abort(400, message=f"body.payload: {error.description}")
-        return queue_call(cs_id, version, action, payload)
+        return queue_any_call(cs_id, body["action"], body["payload"])
 
 
 def _kebab(name: str) -> str:
@@ -107,14 +123,7 @@ def _documented(post: Callable[..., Any], operation: str, summary: str, schema: 
 
 def _typed_view(operation: str) -> type[MethodView]:
     def post(self: MethodView, body: dict[str, Any], cs_id: str) -> dict[str, Any]:
-        version = _known_version(cs_id)
-        if operation == "reserveNow" and "reservationId" not in body:
-            body = body | {"reservationId": reservations.unused_reservation_id(storage.current(), cs_id)}
-        try:
-            action, payload = build_call(operation, body, version)
-        except TypedCallError as error:
-            abort(400, message=str(error))
-        return queue_call(cs_id, version, action, payload)
+        return queue_typed(cs_id, operation, body)
 
     post = _documented(post, operation, OPERATIONS[operation].description, TYPED_SCHEMAS[operation])
     return type(f"{operation[0].upper()}{operation[1:]}View", (MethodView,), {"post": post})

@@ -19,12 +19,24 @@ log = logging.getLogger(__name__)
 
 blp = Blueprint("stations", __name__, description="Charge stations")
 
-_CS_ID = re.compile(r"[^:]{1,48}")
+# What the gateway can route (gateway.handshake.station_id): no ':', no '/', no control character.
+_CS_ID = re.compile(r"[^:/\x00-\x1f\x7f]{1,48}")
 
 
 def require_station(cs_id: str) -> dict:
     """The station row, or 404."""
     return stations.get_station(storage.current(), cs_id) or abort(404, message=f"unknown charge station {cs_id!r}")
+
+
+def register_station(cs_id: str, auth: dict) -> None:
+    """Create the station or replace its auth fields (400 for an id the gateway cannot route)."""
+    if not _CS_ID.fullmatch(cs_id):
+        abort(400, message="path.csId: 1-48 characters without ':', '/' or control characters")
+    before = stations.save_station_auth(storage.current(), cs_id, auth)
+    if before is not None and auth["security_profile"] < before["security_profile"]:
+        log.warning(
+            "[%s] security profile lowered from %s to %s", cs_id, before["security_profile"], auth["security_profile"]
+        )
 
 
 @blp.route("/cs")
@@ -42,13 +54,7 @@ class Station(MethodView):
     @blp.response(201)
     @blp.doc(operationId="registerChargeStation", summary="Register a new charge station")
     def post(self, auth: dict, cs_id: str) -> Response:
-        if not _CS_ID.fullmatch(cs_id):
-            abort(400, message="path.csId: 1-48 characters without ':'")
-        before = stations.save_station_auth(storage.current(), cs_id, auth)
-        if before is not None and auth["security_profile"] < before["security_profile"]:
-            log.warning(
-                "[%s] security profile lowered from %s to %s", cs_id, before["security_profile"], auth["security_profile"]
-            )
+        register_station(cs_id, auth)
         return empty(201)
 
     @blp.response(200, ChargeStationSchema)

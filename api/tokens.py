@@ -1,4 +1,4 @@
-"""Authorization tokens: create/update, list, look up."""
+"""Authorization tokens: create/update, list, look up, delete."""
 from __future__ import annotations
 
 from typing import Any
@@ -40,3 +40,11 @@ class TokenByUid(MethodView):
     @blp.doc(operationId="lookupToken", summary="Lookup an authorization token")
     def get(self, token_uid: str) -> dict[str, Any]:
         return tokens.get_token(storage.current(), token_uid) or abort(404, message=f"no token {token_uid!r}")
+
+    @blp.response(204)
+    @blp.alt_response(404, schema=StatusSchema, description="Not found")
+    @blp.doc(operationId="deleteToken", summary="Delete an authorization token")
+    def delete(self, token_uid: str) -> Response:
+        if not tokens.delete_token(storage.current(), token_uid):
+            abort(404, message=f"no token {token_uid!r}")
+        return empty(204)

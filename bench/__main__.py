@@ -22,6 +22,9 @@ LOAD_PROCESSES = 2
 # The API rows' transaction: two days of a 10-measurand meter every 10 s, on a station of its own.
 API_STATION, API_TRANSACTION, API_VALUES = "BENCH-API", "BENCH-API-1", 150_000
 API_READS_TARGET = 1.5  # Heartbeat p99 with the API client / without, at most
+LIST_STATIONS = 5000  # the dashboard's station list is rendered with this many stations
+SSE_BROWSERS = 50
+DASHBOARD_TARGET = 0.9  # Heartbeat throughput with the browsers' live feed / without, at least
 SIGNING_STATIONS, SIGNING_PREFIX = 200, "SIGN-"
 SIGNING_P99_TARGET_MS = 50  # Heartbeat p99 while SIGNING_STATIONS stations sign at once, at most
 
@@ -112,8 +115,8 @@ def add_big_transaction(db_path: Path) -> None:
     store.close()
 
 
-def start_csms(workdir: Path, compression: bool) -> tuple[Process, str]:
-    env = os.environ | {
+def start_csms(workdir: Path, compression: bool, settings: dict[str, str] | None = None) -> tuple[Process, str]:
+    env = os.environ | (settings or {}) | {
         "CSMS_DB": str(workdir / "bench.sqlite3"), "CSMS_API_PORT": "0", "CSMS_OCPI_PORT": "0", "CSMS_WS_PORT": "0",
         "CSMS_WSS_PORT": "0", "CSMS_WS_HOST": "127.0.0.1", "CSMS_LOG_LEVEL": "WARNING",
         "CSMS_WS_COMPRESSION": "on" if compression else "off",
@@ -370,6 +373,88 @@ def print_api_read_ratio(quiet: Row, busy: Row) -> None:
           f"{ratio:.2f}x (target <= {API_READS_TARGET}x)")
 
 
+def add_connectors(db_path: Path, count: int) -> None:
+    """Two Available connectors for each of the first `count` bench stations (what their StatusNotifications store)."""
+    sys.path.insert(0, str(ROOT))
+    from storage import Store, utc_now_iso
+
+    now = utc_now_iso()
+    rows = [{"cs_id": f"BENCH-{i}", "evse_id": evse, "connector_id": 1, "status": "Available", "error_code": "NoError",
+             "updated_at": now} for i in range(count) for evse in (1, 2)]  # fmt: skip
+    store = Store(db_path)
+    store.write(lambda db: db["connectors"].insert_all(rows))
+    store.close()
+
+
+def start_sse_browsers(server: Process, browsers: int) -> subprocess.Popen:
+    """bench/sse.py holding `browsers` event streams open; returns once every one answered."""
+    base = server.wait_for(r"^listening api (\S+)$").group(1).removesuffix("/api/v0")
+    args = [sys.executable, "-m", "bench.sse", "--url", base, "--browsers", str(browsers)]
+    client = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    CLIENTS.append(client)
+    assert client.stdout is not None
+    if (line := client.stdout.readline().strip()) != "READY":
+        raise RuntimeError(f"SSE browsers failed: {line!r}")
+    return client
+
+
+def station_list_row(server: Process, stations: int, requests: int = 7) -> Row:
+    """GET / (the station list, every station with its connectors) back to back: the median and the slowest answer."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    url = urlsplit(server.wait_for(r"^listening api (\S+)$").group(1))
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    times, size = [], 0
+    for _ in range(requests):
+        started = time.perf_counter()
+        conn.request("GET", "/")
+        response = conn.getresponse()
+        size = len(response.read())
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"GET /: {response.status}")
+    times.sort()
+    row = Row(f"dashboard: GET / with {stations:,} stations (ms a page)", stations, p50_ms=statistics.median(times),
+              p99_ms=times[-1], rss_mib=server.rss_mib())
+    row.note = f"station list: {size / 1e6:.1f} MB of HTML, {requests} GETs, median {row.p50_ms:.0f} ms (target < 300 ms)"
+    return row
+
+
+def dashboard_rows(workdir: Path, stations: int, duration: float, repeat: int, browsers: int) -> list[Row]:
+    """Heartbeats at full speed with the frame log off, on, and on with `browsers` SSE streams open (half on the
+    station list, half each on a busy station's page), in turns, the best of `repeat` each; then the list's render."""
+    quiet, url_quiet = start_csms(workdir, compression=False, settings={"CSMS_FRAME_LOG": "off"})
+    logged, url = start_csms(workdir, compression=False)
+    runs: dict[str, list[Row]] = {}
+    try:
+        for _ in range(repeat):
+            runs.setdefault("off", []).append(
+                run_load(url_quiet, stations, duration, 0, True, quiet, "CSMS Heartbeat, frame log off"))
+            runs.setdefault("on", []).append(
+                run_load(url, stations, duration, 0, True, logged, "CSMS Heartbeat, frame log on"))
+            sse = start_sse_browsers(logged, browsers)
+            row = run_load(url, stations, duration, 0, True, logged, f"CSMS Heartbeat, frame log on, {browsers} browsers")
+            out, _ = sse.communicate("stop\n", timeout=60)
+            got = json.loads(out.splitlines()[-1])
+            row.note = (f"{browsers} SSE streams during the Heartbeat run: {got['events']:,} events, "
+                        f"{got['megabytes']:.1f} MB in {got['seconds']:.0f} s")
+            runs.setdefault("browsers", []).append(row)
+        best = [max(runs[key], key=_rate) for key in ("off", "on", "browsers")]
+        return best + [station_list_row(logged, LIST_STATIONS)]
+    finally:
+        kill_clients()
+        quiet.stop()
+        logged.stop()
+
+
+def print_dashboard_ratios(rows: list[Row]) -> None:
+    off, on, browsers = (_rate(row) for row in rows[:3])
+    print("\nDashboard (best full-speed Heartbeat run of each, same database):")
+    print(f"- frame log on / off: {on / off:.2f}x; with the browsers / without them: {browsers / on:.2f}x "
+          f"(target >= {DASHBOARD_TARGET}x); with both / neither: {browsers / off:.2f}x")
+
+
 def _rate(row: Row) -> float:
     return row.msg_per_s or 0.0
 
@@ -411,17 +496,19 @@ def main() -> None:
                         help="msg/s of the fixed-rate run")
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 2)),
                         help="full-speed runs of each server, best kept")
-    parser.add_argument("--only", choices=("api-reads", "signing"), help="run only these rows")
+    parser.add_argument("--only", choices=("api-reads", "signing", "dashboard"), help="run only these rows")
     args = parser.parse_args()
     started = time.monotonic()
     best: dict[str, Row] = {}
     idle: list[Row] = []
     api_rows: list[Row] = []
     signing: list[Row] = []
+    dashboard: list[Row] = []
     try:
         with tempfile.TemporaryDirectory(prefix="csms-bench-") as tmp:
             workdir = Path(tmp)
-            register_stations(workdir / "bench.sqlite3", args.stations if args.only else max(args.stations, args.idle))
+            count = max(args.stations, args.idle, LIST_STATIONS if args.only in (None, "dashboard") else 0)
+            register_stations(workdir / "bench.sqlite3", args.stations if args.only not in (None, "dashboard") else count)
             register_stations(workdir / "bench.sqlite3", SIGNING_STATIONS, SIGNING_PREFIX)
             add_big_transaction(workdir / "bench.sqlite3")
             if not args.only:
@@ -431,11 +518,14 @@ def main() -> None:
                 api_rows = api_read_rows(workdir, args.stations, args.duration, args.rate)
             if args.only in (None, "signing"):
                 signing = signing_rows(workdir, args.stations, args.duration, args.rate)
+            if args.only in (None, "dashboard"):
+                add_connectors(workdir / "bench.sqlite3", LIST_STATIONS)
+                dashboard = dashboard_rows(workdir, args.stations, args.duration, args.repeat, SSE_BROWSERS)
     finally:
         kill_clients()
     order = ["echo heartbeat", "csms heartbeat", "reference heartbeat", "fixed", "echo meter16", "csms meter16",
              "reference meter16", "echo txevent201", "csms txevent201"]
-    rows = [best[key] for key in order if key in best] + api_rows + signing + idle
+    rows = [best[key] for key in order if key in best] + api_rows + signing + dashboard + idle
     print_table(rows)
     if best:
         print_ratios(best)
@@ -443,6 +533,8 @@ def main() -> None:
         print_api_read_ratio(*api_rows)
     if signing:
         print_signing(*signing)
+    if dashboard:
+        print_dashboard_ratios(dashboard)
     print("\nNotes (persisted rows counted in the SQLite files after the best runs; the API client's own figures):")
     for row in rows:
         if row.note:

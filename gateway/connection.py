@@ -95,6 +95,7 @@ class Connection:
         self._pending: _Pending | None = None
         self._late: _Pending | None = None
         self._closed = False
+        self._frame_taps = hooks.frame
 
     @property
     def is_current(self) -> bool:
@@ -118,7 +119,9 @@ class Connection:
             pending = _Pending(message_id or str(uuid.uuid4()), action)
             self._pending, self._late = pending, None
             try:
-                self.ws.send(frames.call(pending.message_id, action, payload))
+                text = frames.call(pending.message_id, action, payload)
+                self.ws.send(text)
+                self._tap("out", frames.CALL, pending.message_id, action, text)
                 self.log.info("%s %s: sent", action, pending.message_id)
                 if pending.done.wait(timeout) and pending.outcome is not None:
                     return pending.outcome
@@ -130,8 +133,10 @@ class Connection:
             finally:
                 self._pending = None
 
-    def _on_answer(self, frame: frames.Frame) -> None:
+    def _on_answer(self, frame: frames.Frame, raw: str) -> None:
         pending = next((p for p in (self._pending, self._late) if p and p.message_id == frame.message_id), None)
+        if self._frame_taps:
+            self._tap("in", frame.message_type_id, frame.message_id, pending.action if pending else None, raw)
         if pending is None:
             self.log.warning("answer %s matches no outstanding call; dropped", frame.message_id)
             return
@@ -182,14 +187,16 @@ class Connection:
             self.log.warning("bad frame (%s)%s", frame.problem, "" if frame.reply else "; dropped")
             if frame.reply:
                 self._send(frame.reply)
+            if self._frame_taps:
+                self._tap("in", None, None, None, raw if isinstance(raw, str) else repr(raw[:200]), frame.reply)
             return
         if frame.message_type_id == frames.CALL:
-            self._answer_call(frame)  # the handlers refresh last seen
+            self._answer_call(frame, raw)  # the handlers refresh last seen
         else:
             station_runtime.mark_seen(self._store, self.cs_id)  # writes at most once a second
-            self._on_answer(frame)
+            self._on_answer(frame, raw)  # type: ignore[arg-type]  # a readable frame was text
 
-    def _answer_call(self, frame: frames.Frame) -> None:
+    def _answer_call(self, frame: frames.Frame, raw: str) -> None:
         assert frame.action is not None
         ctx = CallContext(
             cs_id=self.cs_id, message_id=frame.message_id, action=frame.action, ocpp_version=self.ocpp_version,
@@ -209,6 +216,8 @@ class Connection:
             self.log.exception("%s %s: failed", trimmed(frame.action, 60), frame.message_id)
             reply = frames.error_from(InternalError(description="the CSMS failed to handle this message"), frame.message_id, self.ocpp_version)
         self._send(reply)
+        if self._frame_taps:
+            self._tap("in", frames.CALL, frame.message_id, frame.action, raw, reply)
         metrics.observe_station_call(self.ocpp_version, frame.action, self._routes, outcome, time.perf_counter() - started)
         if frame.action == "BootNotification" and result is not None:
             self.is_boot_accepted = result.get("status") == "Accepted"
@@ -216,6 +225,17 @@ class Connection:
                 self._hooks.fire("boot_accepted", self)
             elif result.get("status") == "Pending":
                 self._hooks.fire("boot_pending", self)
+
+    def _tap(
+        self, direction: str, message_type: int | None, message_id: str | None, action: str | None, text: str,
+        reply: str | None = None,
+    ) -> None:
+        """Show a frame to the `frame` hooks (the dashboard's frame log and live feed); they never fail the station."""
+        for tap in self._frame_taps:
+            try:
+                tap(self.cs_id, direction, message_type, message_id, action, text, reply)
+            except Exception:
+                self.log.exception("frame hook %r failed", tap)
 
     def _send(self, text: str) -> None:
         try:

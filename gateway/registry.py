@@ -60,6 +60,10 @@ class Hooks:
     - boot_pending(connection): we answered it with Pending (provisioning commands wait for the station).
     - disconnected(connection): the connection ended (also when replaced; check `connection.is_current`).
     - late_outcome(connection, outcome): a CALLRESULT/CALLERROR arrived after its call() had timed out.
+
+    `frame` is apart: its callbacks run inline, on the station's greenlet, for every frame in and out, so they must
+    only take note (append to a buffer) and return: frame(cs_id, direction, message_type, message_id, action, text,
+    reply). direction "in": the station sent `text` (`reply`: our answer, when it went out at once); "out": we did.
     """
 
     def __init__(self) -> None:
@@ -68,6 +72,7 @@ class Hooks:
         self.boot_pending: list[Hook] = []
         self.disconnected: list[Hook] = []
         self.late_outcome: list[Hook] = []
+        self.frame: list[Hook] = []
 
     def fire(self, name: str, *args: Any) -> None:
         for callback in getattr(self, name):

@@ -35,3 +35,13 @@ class CertificateSchema(BaseSchema):
         validate=parse_certificate,
         metadata={"description": "The PEM encoded certificate with newlines replaced by `\\n`"},
     )
+
+
+class StoredCertificateSchema(BaseSchema):
+    """A certificate of the store, as the list shows it."""
+
+    certificateHash = fields.String(attribute="hash", required=True,
+                                    metadata={"description": "unpadded base64url SHA-256 of the DER bytes"})
+    subject = fields.String(required=True)
+    notAfter = fields.String(attribute="not_after", required=True)
+    createdAt = fields.String(attribute="created_at", required=True)

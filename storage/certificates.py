@@ -45,3 +45,15 @@ def save_certificate_status(db: sqlite_utils.Database, cs_id: str, command_id: i
         "UPDATE station_certificates SET status = ?, updated_at = ? WHERE cs_id = ? AND command_id = ?",
         [status, utc_now_iso(), cs_id, command_id],
     )
+
+
+def list_station_certificates(store: Store, cs_id: str) -> list[dict[str, Any]]:
+    """The certificates recorded for the station (installed or being installed), newest first."""
+    sql = "SELECT id, type, status, command_id, updated_at FROM station_certificates WHERE cs_id = ? ORDER BY updated_at DESC"
+    return store.read(lambda db: [dict(row) for row in db.query(sql, [cs_id])])
+
+
+def list_certificates(store: Store, offset: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+    """The certificate store (hash, subject, not_after, created_at), by hash."""
+    sql = "SELECT hash, subject, not_after, created_at FROM certificates ORDER BY hash LIMIT ? OFFSET ?"
+    return store.read(lambda db: [dict(row) for row in db.query(sql, [limit, offset])])

@@ -50,3 +50,9 @@ def revocation(store: Store, serial: int | str) -> tuple[bool, str | None]:
         lambda db: db.execute("SELECT revoked_at FROM issued_certificates WHERE serial = ?", [serial]).fetchone()
     )
     return (row is not None, row[0] if row else None)
+
+
+def list_recent(store: Store, limit: int) -> list[dict[str, Any]]:
+    """Every station's and EV's issued certificates, newest first."""
+    sql = f"SELECT {PUBLIC_COLUMNS} FROM issued_certificates ORDER BY created_at DESC, serial LIMIT ?"
+    return store.read(lambda db: [dict(zip(PUBLIC_COLUMNS.split(", "), row)) for row in db.execute(sql, [limit])])

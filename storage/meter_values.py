@@ -53,3 +53,24 @@ def page_json(db: sqlite_utils.Database, cs_id: str, transaction_id: str, page: 
     """Inside a read: a page of the transaction's meter values, oldest first, as a JSON array of `page.fields`."""
     params = [cs_id, transaction_id, cs_id, transaction_id, page.offset, page.limit]
     return select_json_array(db, _PAGE_SQL, params, page.fields)
+
+
+MAX_CHART_ROWS = 100_000
+_SERIES_SQL = (
+    "SELECT timestamp, measurand, value_number, unit FROM meter_values WHERE cs_id = ? AND transaction_id = ?"
+    " AND coalesce(measurand, 'Energy.Active.Import.Register') IN ('Energy.Active.Import.Register', 'Power.Active.Import')"
+    " AND phase IS NULL AND value_number IS NOT NULL ORDER BY id LIMIT ?"
+)
+
+
+def energy_and_power(store: Store, cs_id: str, transaction_id: str) -> list[tuple[str, str | None, float, str | None]]:
+    """(timestamp, measurand, value, unit) of the transaction's whole-station energy register and power readings,
+    oldest first (at most MAX_CHART_ROWS), off the event loop."""
+    params = [cs_id, transaction_id, MAX_CHART_ROWS]
+    return store.read_off_hub(lambda db: [tuple(row) for row in db.execute(_SERIES_SQL, params)])
+
+
+def list_for_export(store: Store, cs_id: str, transaction_id: str, limit: int = 1_000_000) -> list[dict[str, Any]]:
+    """Every sampled value of the transaction, oldest first (at most `limit`), off the event loop."""
+    sql = f"SELECT {', '.join(VALUE_COLUMNS)} FROM meter_values WHERE cs_id = ? AND transaction_id = ? ORDER BY id LIMIT ?"
+    return store.read_off_hub(lambda db: [dict(row) for row in db.query(sql, [cs_id, transaction_id, limit])])

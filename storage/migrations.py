@@ -443,3 +443,132 @@ def m010_issued_certificates(db: sqlite_utils.Database) -> None:
 def m011_token_expiry(db: sqlite_utils.Database) -> None:
     """A token may expire (UTC, compared as text with now): Authorize answers Expired after it."""
     db["tokens"].add_column("expiry_date", str)
+
+
+@migrations()
+def m012_web_frame_log(db: sqlite_utils.Database) -> None:
+    """The dashboard's frame log: the newest OCPP frames of each station (bounded per station by storage/frame_log.py),
+    and the lookup of a command by the message id it went out with."""
+    db["frame_log"].create(
+        {
+            "id": int,
+            "cs_id": str,
+            "at": str,  # when we received or sent it
+            "direction": str,  # in: the station sent the frame; out: we did
+            "message_type": int,  # 2 CALL, 3 CALLRESULT, 4 CALLERROR; NULL for a frame we could not read
+            "message_id": str,
+            "action": str,  # the CALL's action, or that of the CALL an answer belongs to
+            "frame": str,  # as it went over the wire (passwords in our calls masked)
+            "reply": str,  # our answer to a station's CALL or bad frame, when it went out at once
+        },
+        pk="id",
+    )
+    db["frame_log"].create_index(["cs_id", "id"])
+    db["commands"].create_index(["cs_id", "message_id"])
+
+
+@migrations()
+def m013_ocpi_roaming(db: sqlite_utils.Database) -> None:
+    """OCPI 2.2.1: what each party's handshake told us, the durable queue of our requests to partners, the changes
+    that make pushes (filled by triggers, only for stations named by a location's EVSE), the EVSE statuses pushed, our
+    sessions and the commands partners sent."""
+    for name in ("version", "endpoints"):  # their OCPI version and its endpoints (JSON), from the handshake
+        db["ocpi_parties"].add_column(name, str)
+    db["ocpi_pushes"].create(
+        {
+            "id": int,
+            "party_id": int,  # ocpi_parties.id
+            "module": str,  # the partner's receiver module (locations, sessions, cdrs), "handshake", or "url"
+            "method": str,
+            "path": str,  # below the module's URL, or the whole URL (a command's response_url)
+            "body": str,  # JSON
+            "status": str,  # pending, failed (final); sent ones are deleted
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "created_at": str,
+        },
+        pk="id",
+        defaults={"attempts": 0},
+    )
+    db["ocpi_pushes"].create_index(["party_id", "status", "id"])
+    db["ocpi_pushes"].create_index(["status", "next_attempt_at"])
+    db["ocpi_evses"].create(
+        {
+            "location_id": str,
+            "uid": str,
+            "cs_id": str,  # the station the uid names (NULL: none)
+            "connector_ids": str,  # JSON: the OCPI connector ids that are station connectors (1.6 connectorId, 2.0.1 evseId)
+            "status": str,  # the OCPI status last computed (and pushed)
+            "updated_at": str,
+        },
+        pk=("location_id", "uid"),
+    )
+    db["ocpi_evses"].create_index(["cs_id"])
+    db["ocpi_changes"].create({"id": int, "kind": str, "cs_id": str, "ref": str}, pk="id")
+    located = "WHEN EXISTS (SELECT 1 FROM ocpi_evses WHERE cs_id = new.{column})"
+    triggers = {
+        "ocpi_connector_added": ("AFTER INSERT ON connectors", located.format(column="cs_id"), "station", "NULL"),
+        "ocpi_connector_status": (
+            "AFTER UPDATE OF status ON connectors",
+            located.format(column="cs_id") + " AND old.status IS NOT new.status", "station", "NULL",
+        ),
+        "ocpi_station_connection": (
+            "AFTER UPDATE OF connected ON stations",
+            located.format(column="id") + " AND old.connected IS NOT new.connected", "station", "NULL",
+        ),
+        "ocpi_transaction_added": (
+            "AFTER INSERT ON transactions", located.format(column="cs_id"), "transaction", "new.transaction_id",
+        ),
+        "ocpi_transaction_changed": (
+            "AFTER UPDATE OF status, id_token ON transactions",
+            located.format(column="cs_id") + " AND (old.status IS NOT new.status OR old.id_token IS NOT new.id_token)",
+            "transaction", "new.transaction_id",
+        ),
+    }  # fmt: skip
+    for name, (event, condition, kind, ref) in triggers.items():
+        cs_id = "new.id" if "ON stations" in event else "new.cs_id"
+        db.execute(
+            f"CREATE TRIGGER {name} {event} {condition}"
+            f" BEGIN INSERT INTO ocpi_changes (kind, cs_id, ref) VALUES ('{kind}', {cs_id}, {ref}); END"
+        )
+    db["ocpi_sessions"].create(
+        {
+            "id": int,  # the OCPI Session.id (and CDR.id)
+            "cs_id": str,
+            "transaction_id": str,
+            "party_id": int,  # the eMSP that owns its token (NULL: none of our partners)
+            "location_id": str,
+            "evse_uid": str,
+            "status": str,  # ACTIVE, COMPLETED
+            "kwh": float,  # as last pushed
+            "last_updated": str,
+            "cdr_at": str,  # when its CDR was made (the CDR's last_updated)
+        },
+        pk="id",
+    )
+    db["ocpi_sessions"].create_index(["cs_id", "transaction_id"], unique=True)
+    db["ocpi_sessions"].create_index(["last_updated"])
+    db["ocpi_sessions"].create_index(["cdr_at"])
+    db["ocpi_sessions"].create_index(["status"])
+    db["ocpi_commands"].create(
+        {
+            "id": int,
+            "party_id": int,
+            "command": str,  # START_SESSION, STOP_SESSION, UNLOCK_CONNECTOR, RESERVE_NOW, CANCEL_RESERVATION
+            "command_id": int,  # the outbox command that carries it (NULL: answered without one)
+            "cs_id": str,
+            "response_url": str,
+            "reservation_ref": str,  # RESERVE_NOW: the partner's reservation_id
+            "reservation_id": int,  # ...and the OCPP one we sent
+            "token_uid": str,
+            "deadline": str,  # no answer by then: TIMEOUT
+            "result": str,  # the CommandResult sent
+            "result_at": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["ocpi_commands"].create_index(["command_id"])
+    db.execute("CREATE INDEX idx_ocpi_commands_open ON ocpi_commands (id) WHERE result_at IS NULL")
+    db["ocpi_commands"].create_index(["party_id", "reservation_ref"])

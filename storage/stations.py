@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from typing import Any, Callable
 
 import sqlite_utils
@@ -12,7 +13,9 @@ from storage.database import Store, select_one
 
 AUTH_FIELDS = ("security_profile", "password_hash", "invalid_username_allowed")
 # Rows that only mean something while the station exists; transactions, meter values and events stay as history.
-DEPENDENT_TABLES = ("connectors", "status_history", "station_settings", "station_certificates", "commands", "device_model")
+DEPENDENT_TABLES = (
+    "connectors", "status_history", "station_settings", "station_certificates", "commands", "device_model", "frame_log",
+)
 # Rows per write job of delete_station: ~2 ms of the event loop each, and other writers get their turn in between
 # (300,000 rows in one job held the event loop, and every station, for ~190 ms).
 DELETE_CHUNK_ROWS = 2000
@@ -125,3 +128,31 @@ def write_if_station(store: Store, cs_id: str, job: Callable[[sqlite_utils.Datab
 def save_password_hash(db: sqlite_utils.Database, cs_id: str, password_hash: str) -> None:
     """The station's new Basic auth hash after it accepted a new password (the old one stops working)."""
     db.execute("UPDATE stations SET password_hash = ?, updated_at = ? WHERE id = ?", [password_hash, utc_now_iso(), cs_id])
+
+
+OVERVIEW_COLUMNS = ("id", "security_profile", "connected", "ocpp_version", "last_seen", "boot_status", "vendor", "model")
+
+
+def list_station_overview(store: Store, cs_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """What the dashboard's station list shows, ordered by id: every station (a read off the event loop) or the given
+    ones, each with its `connectors` (evse_id, connector_id, status, error_code)."""
+    columns = ", ".join(OVERVIEW_COLUMNS)
+    if cs_ids is None:
+        where, args = "", []
+    else:
+        where, args = " WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(cs_ids)]
+
+    def read(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+        rows = [dict(zip(OVERVIEW_COLUMNS, row)) for row in db.execute(f"SELECT {columns} FROM stations{where} ORDER BY id", args)]
+        by_id = {row["id"]: row for row in rows}
+        for row in rows:
+            row["connectors"] = []
+        sql = f"SELECT cs_id, evse_id, connector_id, status, error_code FROM connectors{where.replace('id IN', 'cs_id IN')}"
+        for cs_id, evse_id, connector_id, status, error_code in db.execute(sql + " ORDER BY cs_id, evse_id, connector_id", args):
+            if cs_id in by_id:
+                by_id[cs_id]["connectors"].append(
+                    {"evse_id": evse_id, "connector_id": connector_id, "status": status, "error_code": error_code}
+                )
+        return rows
+
+    return store.read(read) if cs_ids is not None else store.read_off_hub(read)

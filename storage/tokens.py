@@ -50,3 +50,8 @@ def find_token_by_contract(store: Store, contract_id: str) -> dict[str, Any] | N
         return next(db["tokens"].rows_where(f"{NORMALISED_CONTRACT_ID} = ?", [normalised], limit=1), None)
 
     return store.read(lookup)
+
+
+def delete_token(store: Store, uid: str) -> bool:
+    """Delete the token with this uid; False when there is none."""
+    return store.write(lambda db: db.execute("DELETE FROM tokens WHERE uid = ?", [uid]).rowcount > 0)

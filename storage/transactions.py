@@ -54,3 +54,22 @@ def find_active_transaction(db: sqlite_utils.Database, cs_id: str, transaction_i
     """The station's active transaction with this id, inside a read or write job."""
     where = "cs_id = ? AND transaction_id = ? AND status = 'active'"
     return next(db["transactions"].rows_where(where, [cs_id, transaction_id], limit=1), None)
+
+
+def search_transactions(
+    store: Store, filters: dict[str, str | None], offset: int = 0, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Transactions newest first matching `filters` (cs_id, id_token: exact; status: active or ended), off the event
+    loop."""
+    wheres = [f"{name} = ?" for name in ("cs_id", "id_token", "status") if filters.get(name)]
+    args = [filters[name] for name in ("cs_id", "id_token", "status") if filters.get(name)]
+    where = " AND ".join(wheres) or None
+    return store.read_off_hub(
+        lambda db: list(db["transactions"].rows_where(where, args, order_by="rowid DESC", limit=limit, offset=offset))
+    )
+
+
+def find_transaction(store: Store, cs_id: str, transaction_id: str) -> dict[str, Any] | None:
+    """The station's transaction with this id, or None."""
+    sql = "SELECT * FROM transactions WHERE cs_id = ? AND transaction_id = ?"
+    return store.read(lambda db: select_one(db, sql, [cs_id, transaction_id]))

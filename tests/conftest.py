@@ -164,3 +164,7 @@ async def station_client(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes minutes (builds the single-file executable); still in `make test`")

@@ -10,4 +10,4 @@ from storage import station_runtime
 @routes.on("Authorize")
 def authorize(ctx: CallContext, payload: dict) -> dict:
     station_runtime.mark_seen(ctx.store, ctx.cs_id)
-    return {"idTagInfo": id_tag_info(ctx.store, payload["idTag"])}
+    return {"idTagInfo": id_tag_info(ctx.store, payload["idTag"], ctx.cs_id)}

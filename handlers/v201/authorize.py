@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers import certificate_status
-from handlers.authorization import cache_expiry, is_expired
+from handlers.authorization import cache_expiry, is_expired, looked_up
 from handlers.routing import CallContext
 from handlers.v201 import routes
 from storage import commands, station_runtime, tokens
@@ -18,24 +18,28 @@ OCSP_STATUSES = {"Revoked": "CertificateRevoked", "Unknown": "CertChainError"}
 
 
 def id_token_info(store: Store, cs_id: str, id_token: dict[str, Any]) -> dict[str, Any]:
-    """idTokenInfo per the token rule: unknown → Unknown (Local, Central → Invalid), not valid → Blocked."""
+    """idTokenInfo per the token rule: unknown → Unknown (Local, Central → Invalid), not valid → Blocked; a partner's
+    real-time verdict comes first."""
     token_type, value = id_token["type"], id_token["idToken"]
     if token_type == "NoAuthorization":
         return {"status": "Accepted"}
-    token = tokens.get_token(store, value)
+    token, verdict = looked_up(store, cs_id, value)
+    if verdict is not None and verdict != "Accepted":
+        return {"status": verdict}
     if token is None and token_type == "eMAID":
         token = tokens.find_token_by_contract(store, value)
     if token is not None:
-        return _known_token_info(token)
-    if token_type == "Central" and commands.was_issued_for_remote_start(store, cs_id, value):
+        return _known_token_info(token, checked=verdict is not None)
+    if verdict or token_type == "Central" and commands.was_issued_for_remote_start(store, cs_id, value):
         return {"status": "Accepted"}
     return {"status": "Unknown" if token_type in LOOKUP_TYPES else "Invalid"}
 
 
-def _known_token_info(token: dict[str, Any]) -> dict[str, Any]:
-    if not token["valid"]:
+def _known_token_info(token: dict[str, Any], checked: bool) -> dict[str, Any]:
+    """The idTokenInfo of a stored token; `checked`: a partner has just accepted it (its own flags may be older)."""
+    if not checked and not token["valid"]:
         return {"status": "Blocked"}
-    if is_expired(token):
+    if not checked and is_expired(token):
         return {"status": "Expired", "cacheExpiryDateTime": token["expiry_date"]}
     info: dict[str, Any] = {"status": "Accepted"}
     if token.get("group_id"):

@@ -1,6 +1,6 @@
 """A live CSMS and real OCPP 1.6 stations (the `ocpp` package's ChargePoint over websockets) for OCTT-style cases.
 
-The station is tests/outbox/stations.py's recording 1.6 ChargePoint: it records every CSMS call and answers as
+The station is sim/stations.py's recording 1.6 ChargePoint: it records every CSMS call and answers as
 told, so a case can queue an operation through the API (as an operator would), check the exact message the
 station receives and check that the station's answer completes the command.
 """
@@ -18,7 +18,8 @@ from ocpp.charge_point import camel_to_snake_case, remove_nones, snake_to_camel_
 from ocpp.v16 import call
 
 from tests.conftest import LiveServer
-from tests.outbox.stations import Answer, Station16, recording_station
+from sim.stations import Answer, Station16
+from tests.stations import recording_station
 
 NOW = "2026-01-01T10:00:00Z"
 LATER = "2026-01-01T10:30:00Z"
@@ -42,7 +43,7 @@ def new_station(server: LiveServer, **registration: Any) -> str:
     return cs_id
 
 
-# Answers beyond tests/outbox/stations.py's defaults, so every 1.6 CSMS call of these cases has a happy answer.
+# Answers beyond sim/stations.py's defaults, so every 1.6 CSMS call of these cases has a happy answer.
 DEFAULT_ANSWERS: dict[str, Answer] = {
     "ReserveNow": {"status": "Accepted"}, "CancelReservation": {"status": "Accepted"},
     "RemoteStopTransaction": {"status": "Accepted"}, "ChangeAvailability": {"status": "Accepted"},

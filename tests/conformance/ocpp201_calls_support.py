@@ -2,7 +2,7 @@
 
 Each case queues its operation through the management API as an operator would, checks the exact call the
 station receives, lets the station answer as the case's station does and then checks the stored command and
-the follow-up messages. The station is tests/outbox/stations.py's recording 2.0.1 ChargePoint; messages it
+the follow-up messages. The station is sim/stations.py's recording 2.0.1 ChargePoint; messages it
 sends itself go through ocpp201_support's `Station` (camelCase payloads, schema-checked by the `ocpp` package).
 """
 from __future__ import annotations
@@ -19,13 +19,14 @@ import requests
 
 from ocpp201_support import NOW, Station
 from tests.conftest import LiveServer
-from tests.outbox.stations import Answer, recording_station
+from sim.stations import Answer
+from tests.stations import recording_station
 
 FINAL = ("completed", "failed")
 # Short retries so a case whose station answers Failed (retried like a timeout) ends within seconds.
 CALLS_ENV = {"CSMS_CALL_TIMEOUT": "10", "CSMS_COMMAND_RETRY_DELAY": "0.5", "CSMS_COMMAND_MAX_ATTEMPTS": "2"}
 _numbers = itertools.count(1)
-# Answers of a well-behaved station to calls that stations.py's defaults leave unanswered (NotImplemented).
+# Answers of a well-behaved station to calls that sim/stations.py's defaults leave unanswered (NotImplemented).
 ACCEPTED = {"status": "Accepted"}
 CALL_DEFAULTS: dict[str, Answer] = {action: ACCEPTED for action in (
     "UpdateFirmware", "GetLog", "CustomerInformation", "RequestStopTransaction", "ChangeAvailability",

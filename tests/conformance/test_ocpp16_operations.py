@@ -13,7 +13,7 @@ from ocpp16_support import (  # noqa: F401 (server: fixture)
     EXPIRY, NOW, add_token, connectors, energy, events, new_station, operate, run, seed, send, server, start, status,
     transaction,
 )
-from tests.outbox.stations import api_read
+from tests.stations import api_read
 
 
 def _operation(server, path: str, body: dict, answers: dict | None = None):

@@ -10,7 +10,7 @@ import asyncio
 from ocpp201_calls_support import Case, new_station, reboot, run_case, server  # noqa: F401
 from ocpp201_support import Transaction, add_token, id_token
 from tests.conftest import STATION_PASSWORD, password_hash, station_client
-from tests.outbox.stations import recording_station
+from tests.stations import recording_station
 
 HEARTBEAT_INTERVAL = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
 NEW_PASSWORD = "the-new-password-0123"

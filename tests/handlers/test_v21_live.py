@@ -9,7 +9,7 @@ from ocpp.v21 import ChargePoint as ChargePoint21
 from ocpp.v21 import call
 
 from tests.conftest import LiveServer, station_client
-from tests.outbox.stations import wait_for_command
+from tests.stations import wait_for_command
 
 NOW = "2026-11-27T10:00:00Z"
 

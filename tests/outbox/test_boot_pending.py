@@ -8,7 +8,7 @@ from ocpp.v16 import call as call16
 from ocpp.v201 import call as call201
 
 from tests.conftest import LiveServer
-from tests.outbox.stations import recording_station, wait_for_command
+from tests.stations import recording_station, wait_for_command
 
 PENDING_ON = {"CSMS_BOOT_PENDING_WHILE_PROVISIONING": "on", "CSMS_BOOT_PENDING_INTERVAL": "3", "CSMS_CALL_TIMEOUT": "5"}
 PROVISIONING_CALL = {"1.6": "ChangeConfiguration", "2.0.1": "SetVariables"}

@@ -11,7 +11,8 @@ from ocpp.exceptions import NotSupportedError
 
 from tests.conftest import LiveServer, STATION_PASSWORD, station_client
 from tests.gateway.certs import issue
-from tests.outbox.stations import SILENT, recording_station, wait_for_command
+from sim.stations import SILENT
+from tests.stations import recording_station, wait_for_command
 
 FAST_RETRIES = {
     "CSMS_CALL_TIMEOUT": "2",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import LiveServer
-from tests.outbox.stations import api_read, operate, recording_station, wait_for_command
+from tests.stations import api_read, operate, recording_station, wait_for_command
 
 VERSIONS = ["1.6", "2.0.1"]
 _contracts = itertools.count(1)

@@ -12,7 +12,7 @@ import pytest
 from ocpp.exceptions import NotSupportedError
 
 from tests.conftest import LiveServer
-from tests.outbox.stations import api_read, operate, recording_station
+from tests.stations import api_read, operate, recording_station
 
 FAR = "2099-01-01T00:00:00Z"
 NOW = "2026-01-01T10:00:00Z"

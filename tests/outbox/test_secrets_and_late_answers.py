@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LiveServer
-from tests.outbox.stations import recording_station, wait_for_command
+from tests.stations import recording_station, wait_for_command
 
 
 def run(coroutine):

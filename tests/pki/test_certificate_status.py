@@ -18,7 +18,7 @@ from pki.authority import Authority, name, new_key
 from pki.issuing import issue_ca, issue_leaf
 from tests.conftest import LiveServer
 from tests.gateway.certs import csr
-from tests.outbox.stations import recording_station
+from tests.stations import recording_station
 from tests.pki.http_peer import HttpPeer
 from tests.pki.test_station_certificates import get_certificate, run, tls_context, wss
 

@@ -8,7 +8,7 @@ import pytest
 from ocpp.v201 import call as call201
 
 from tests.conftest import LiveServer
-from tests.outbox.stations import recording_station
+from tests.stations import recording_station
 from tests.pki.http_peer import HttpPeer
 from tests.pki.test_station_certificates import run
 

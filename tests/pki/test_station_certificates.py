@@ -5,22 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
-import tempfile
-from pathlib import Path
 
 import pytest
 import requests
 import websockets
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from ocpp.v16 import call as call16
 from ocpp.v201 import call as call201
 
+from sim.tls import client_context
 from tests.conftest import LiveServer
 from tests.gateway.certs import csr
-from tests.outbox.stations import recording_station, wait_for_command
+from tests.stations import recording_station, wait_for_command
 
 ORG = "ACME"
 OCA = "org.openchargealliance.iso15118pnc"
@@ -47,16 +45,7 @@ def csr_pem(key, cs_id: str, organisation: str | None = ORG) -> str:
 
 def tls_context(server: LiveServer, chain: str | None = None, key=None) -> ssl.SSLContext:
     """Trust the CSMS's root (from its API); present `chain` with `key` as the client certificate."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.load_verify_locations(cadata=requests.get(f"{server.api_url}/pki/ca", timeout=10).text)
-    if chain is not None:
-        folder = Path(tempfile.mkdtemp())
-        (folder / "chain.pem").write_text(chain)
-        (folder / "key.pem").write_bytes(
-            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        )
-        context.load_cert_chain(folder / "chain.pem", folder / "key.pem")
-    return context
+    return client_context(requests.get(f"{server.api_url}/pki/ca", timeout=10).text, chain, key)
 
 
 def wss(server: LiveServer) -> str:
