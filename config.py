@@ -36,6 +36,7 @@ class Config:
     auth_failure_limit: int = 5
     auth_failure_window: float = 60.0
     handshake_timeout: float = 5.0  # whole TLS + HTTP handshake, before the upgrade
+    station_call_rate: float = 2000.0  # CALLs a second one station may send (in bursts as large); past it refused
     max_connections: int = 20000  # live OCPP sockets; more are refused with 503
     deflate_window_bits: int = 10  # permessage-deflate LZ77 window we compress with (9-15); bounds memory
     log_level: str = "INFO"

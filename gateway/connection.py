@@ -14,6 +14,7 @@ from ocpp.messages import MessageType
 
 import metrics
 from config import Config
+from gateway.call_budget import CallBudget
 from gateway.registry import Hooks, Registry
 from gateway.websocket import WebSocket, WebSocketClosed
 from handlers.routing import CallContext, Routes
@@ -22,7 +23,8 @@ from protocol import frames
 from protocol.errors import trimmed
 from protocol.station_log import StationLog
 from protocol.validation import validate
-from storage import Store, station_runtime
+from storage import Store, station_runtime, utc_now_iso
+from storage.security_events import add_security_event
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ class Connection:
         self._late: _Pending | None = None
         self._closed = False
         self._frame_taps = hooks.frame
+        self._budget = CallBudget(config.station_call_rate)
 
     @property
     def is_current(self) -> bool:
@@ -191,10 +194,27 @@ class Connection:
                 self._tap("in", None, None, None, raw if isinstance(raw, str) else repr(raw[:200]), frame.reply)
             return
         if frame.message_type_id == frames.CALL:
-            self._answer_call(frame, raw)  # the handlers refresh last seen
+            if self._budget.take():
+                self._answer_call(frame, raw)  # the handlers refresh last seen
+            else:
+                self._refuse_over_budget(frame)
         else:
             station_runtime.mark_seen(self._store, self.cs_id)  # writes at most once a second
             self._on_answer(frame, raw)  # type: ignore[arg-type]  # a readable frame was text
+
+    def _refuse_over_budget(self, frame: frames.Frame) -> None:
+        """Tell a flooding station so (GenericError, unprocessed); close it when it does not stop (1008)."""
+        if self._budget.exhausted:
+            self.log.warning("over its CALL budget for %d CALLs in a row; closing", self._budget.refused)
+            add_security_event(self._store, self.cs_id, "RateLimitExceeded", utc_now_iso(),
+                               f"more than {self._budget.rate:.0f} CALLs a second", source="csms")
+            self.close(1008, "too many CALLs")
+            return
+        if self._budget.refused == 1:
+            self.log.warning("%s %s: over its budget of %.0f CALLs a second", frame.action, frame.message_id,
+                             self._budget.rate)
+        description = f"too many CALLs: at most {self._budget.rate:.0f} a second"
+        self._send(frames.error("GenericError", frame.message_id, description))
 
     def _answer_call(self, frame: frames.Frame, raw: str) -> None:
         assert frame.action is not None
