@@ -41,7 +41,7 @@ def create_app(config: Config, store: storage.Store | None = None, ca: LocalCA |
         OPENAPI_URL_PREFIX="/api/v0",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL="/assets/vendor/swagger-ui/",  # swagger-ui-dist 5.36.0, served from web/static: offline
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         CSMS_CONFIG=config,
     )
