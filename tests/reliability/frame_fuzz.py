@@ -55,8 +55,9 @@ def exchange(ws: ClientConnection, frame: str) -> list[Any]:
         answers.append(message)
 
 
-def check_valid_call(ws: ClientConnection, action: str, payload: dict) -> None:
-    message_id = f"valid-{next(_probes)}"
+def check_valid_call(ws: ClientConnection, action: str, payload: dict, reused_id: bool = False) -> None:
+    """A schema-valid CALL gets its CALLRESULT, also under a message id the station used before (OCPP-J: answer it)."""
+    message_id = "reused" if reused_id else f"valid-{next(_probes)}"
     answers = exchange(ws, json.dumps([2, message_id, action, payload], ensure_ascii=False))
     assert len(answers) == 1 and answers[0][:2] == [3, message_id], (action, payload, answers)
 
@@ -70,7 +71,8 @@ def check_garbage(ws: ClientConnection, version: str, frame: str) -> None:
 
 def cases(version: str) -> st.SearchStrategy[tuple[str, Any]]:
     actions = station_actions(version, handlers.ROUTES[version].handlers)
-    valid = st.sampled_from(actions).flatmap(lambda action: payloads(action, version).map(lambda p: ("valid", (action, p))))
+    valid = st.tuples(st.sampled_from(actions), st.booleans()).flatmap(
+        lambda pick: payloads(pick[0], version).map(lambda p: ("valid", (pick[0], p, pick[1]))))
     odd_id = st.tuples(ids(), st.sampled_from(actions)).map(
         lambda pair: ("garbage", json.dumps([2, pair[0], pair[1], {}], ensure_ascii=False)))
     return st.one_of(valid, garbage().map(lambda frame: ("garbage", frame)), odd_id)
